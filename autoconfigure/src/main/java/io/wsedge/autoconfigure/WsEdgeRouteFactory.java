@@ -1,0 +1,280 @@
+package io.wsedge.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import org.springframework.web.util.pattern.PatternParseException;
+
+import io.wsedge.api.ClientFrameInterceptor;
+import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.api.UpstreamFrameInterceptor;
+import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
+import io.wsedge.autoconfigure.WsEdgeProperties.Route;
+import io.wsedge.proxy.ClosePolicies;
+import io.wsedge.proxy.EdgeRoute;
+import io.wsedge.proxy.Limits;
+import io.wsedge.proxy.NamedInterceptor;
+import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.server.ServerRoute;
+import io.wsedge.server.ServerRoutes;
+import io.wsedge.transport.UpstreamConnector;
+
+/**
+ * Turns {@code wsedge.routes} into the engine's routes, checking every value on the way: a bad value stops
+ * the application with a message that names the property, the value and what is allowed.
+ */
+final class WsEdgeRouteFactory {
+
+	private final WsEdgeProperties properties;
+
+	private final InterceptorBeans interceptors;
+
+	private final SslBundles sslBundles;
+
+	private final HttpClient httpClient;
+
+	private final Function<String, RouteMetrics> metrics;
+
+	WsEdgeRouteFactory(WsEdgeProperties properties, InterceptorBeans interceptors, SslBundles sslBundles,
+			HttpClient httpClient, Function<String, RouteMetrics> metrics) {
+		this.properties = properties;
+		this.interceptors = interceptors;
+		this.sslBundles = sslBundles;
+		this.httpClient = httpClient;
+		this.metrics = metrics;
+	}
+
+	ServerRoutes build() {
+		List<ServerRoute> routes = new ArrayList<>();
+		Set<String> ids = new HashSet<>();
+		Set<String> paths = new HashSet<>();
+		List<Route> configured = this.properties.getRoutes();
+		for (int i = 0; i < configured.size(); i++) {
+			Route route = configured.get(i);
+			String prefix = "wsedge.routes[" + i + "]";
+			String id = route.getId();
+			if (!StringUtils.hasText(id)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".id", id, "Every route needs an id.");
+			}
+			if (!ids.add(id)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".id", id,
+						"Route ids must be unique; another route already uses '" + id + "'.");
+			}
+			PathPattern pattern = parsePath(prefix + ".path", route.getPath());
+			if (!paths.add(pattern.getPatternString())) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".path", route.getPath(),
+						"Two routes may not serve the same path.");
+			}
+			URI upstream = checkUpstream(prefix + ".upstream", route.getUpstream());
+			Limits limits = limits(route.getLimits(), prefix + ".limits");
+			EdgeRoute edgeRoute = new EdgeRoute(id, route.getPath(), upstream, limits, ClosePolicies.DEFAULTS,
+					this.interceptors.select(ClientFrameInterceptor.class, route.getInterceptors(), prefix),
+					this.interceptors.select(UpstreamFrameInterceptor.class, route.getInterceptors(), prefix),
+					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.apply(id));
+			routes.add(new ServerRoute(edgeRoute, pattern, new UpstreamConnector(client(route, prefix))));
+		}
+		return new ServerRoutes(routes);
+	}
+
+	private static PathPattern parsePath(String name, String path) {
+		if (!StringUtils.hasText(path) || !path.startsWith("/")) {
+			throw new InvalidConfigurationPropertyValueException(name, path,
+					"A route path is an absolute path such as /ws/echo, or a pattern such as /ws/chat/**.");
+		}
+		try {
+			return PathPatternParser.defaultInstance.parse(path);
+		}
+		catch (PatternParseException ex) {
+			throw new InvalidConfigurationPropertyValueException(name, path,
+					"Not a valid path pattern: " + ex.getMessage());
+		}
+	}
+
+	static URI checkUpstream(String name, URI upstream) {
+		if (upstream == null) {
+			throw new InvalidConfigurationPropertyValueException(name, null,
+					"Every route needs an upstream ws:// or wss:// URI.");
+		}
+		String scheme = upstream.getScheme();
+		if (!upstream.isAbsolute() || !("ws".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme))
+				|| upstream.getHost() == null) {
+			throw new InvalidConfigurationPropertyValueException(name, upstream,
+					"The upstream must be an absolute ws:// or wss:// URI with a host, such as ws://chat:8080/ws.");
+		}
+		return upstream;
+	}
+
+	private Limits limits(WsEdgeProperties.Limits route, String prefix) {
+		WsEdgeProperties.Limits global = this.properties.getLimits();
+		long maxPayload = positive(pick(route.getMaxPayloadSize(), global.getMaxPayloadSize()),
+				name(route.getMaxPayloadSize(), prefix, "max-payload-size"));
+		long upstreamMaxPayload = positive(pick(route.getUpstreamMaxPayloadSize(), global.getUpstreamMaxPayloadSize()),
+				name(route.getUpstreamMaxPayloadSize(), prefix, "upstream-max-payload-size"));
+		DataSize frame = pick(route.getMaxFrameSize(), global.getMaxFrameSize());
+		long maxFrame = (frame != null) ? positive(frame, name(route.getMaxFrameSize(), prefix, "max-frame-size"))
+				: maxPayload;
+		if (maxFrame > Integer.MAX_VALUE) {
+			throw new InvalidConfigurationPropertyValueException(name(route.getMaxFrameSize(), prefix, "max-frame-size"),
+					frame, "A frame limit is at most 2GB.");
+		}
+		long maxBuffered = positive(pick(route.getMaxBufferedBytes(), global.getMaxBufferedBytes()),
+				name(route.getMaxBufferedBytes(), prefix, "max-buffered-bytes"));
+		Duration connectTimeout = positive(pick(route.getConnectTimeout(), global.getConnectTimeout()),
+				name(route.getConnectTimeout(), prefix, "connect-timeout"));
+		Duration closeTimeout = positive(pick(route.getCloseTimeout(), global.getCloseTimeout()),
+				name(route.getCloseTimeout(), prefix, "close-timeout"));
+		return new Limits(maxPayload, upstreamMaxPayload, (int) maxFrame, maxBuffered, connectTimeout, closeTimeout);
+	}
+
+	private static <T> T pick(T route, T global) {
+		return (route != null) ? route : global;
+	}
+
+	private static String name(Object routeValue, String prefix, String property) {
+		return (routeValue != null) ? prefix + "." + property : "wsedge.limits." + property;
+	}
+
+	private static long positive(DataSize size, String name) {
+		if (size == null || size.toBytes() <= 0) {
+			throw new InvalidConfigurationPropertyValueException(name, size, "Must be a positive size, such as 1MB.");
+		}
+		return size.toBytes();
+	}
+
+	private static Duration positive(Duration duration, String name) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(name, duration,
+					"Must be a positive duration, such as 10s.");
+		}
+		return duration;
+	}
+
+	private HttpClient client(Route route, String prefix) {
+		boolean own = StringUtils.hasText(route.getSslBundle());
+		String bundleName = own ? route.getSslBundle() : this.properties.getSslBundle();
+		if (!StringUtils.hasText(bundleName)) {
+			return this.httpClient;
+		}
+		String property = own ? prefix + ".ssl-bundle" : "wsedge.ssl-bundle";
+		if (this.sslBundles == null) {
+			throw new InvalidConfigurationPropertyValueException(property, bundleName,
+					"SSL bundles are not available in this application.");
+		}
+		SslBundle bundle;
+		try {
+			bundle = this.sslBundles.getBundle(bundleName);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, bundleName,
+					"No SSL bundle of that name is configured under spring.ssl.bundle.");
+		}
+		TrustManagerFactory trust = bundle.getManagers().getTrustManagerFactory();
+		KeyManagerFactory keys = (bundle.getStores().getKeyStore() != null)
+				? bundle.getManagers().getKeyManagerFactory() : null;
+		SslOptions options = bundle.getOptions();
+		// secure(...) keeps Reactor Netty's host name verification on.
+		return this.httpClient.secure((spec) -> spec.sslContext(Http11SslContextSpec.forClient().configure((builder) -> {
+			builder.trustManager(trust);
+			if (keys != null) {
+				builder.keyManager(keys);
+			}
+			if (options.getEnabledProtocols() != null) {
+				builder.protocols(options.getEnabledProtocols());
+			}
+			if (options.getCiphers() != null) {
+				builder.ciphers(List.of(options.getCiphers()));
+			}
+		})));
+	}
+
+	/**
+	 * The interceptor beans of the context with their names, in {@code @Order} sequence.
+	 */
+	static final class InterceptorBeans {
+
+		private final Map<Class<?>, List<Named<?>>> beans = new IdentityHashMap<>();
+
+		<T> void add(Class<T> type, List<T> ordered, Map<String, T> byName) {
+			Map<Object, String> names = new IdentityHashMap<>();
+			byName.forEach((name, bean) -> names.put(bean, name));
+			List<Named<?>> list = new ArrayList<>();
+			for (T bean : ordered) {
+				list.add(new Named<>(names.getOrDefault(bean, bean.getClass().getName()), bean));
+			}
+			this.beans.put(type, list);
+		}
+
+		List<NamedInterceptor> select(Class<?> type, Interceptors selection, String prefix) {
+			List<NamedInterceptor> selected = new ArrayList<>();
+			for (Named<?> named : selected(type, selection, prefix)) {
+				Object bean = named.bean();
+				NamedInterceptor.Interceptor call = (bean instanceof ClientFrameInterceptor client) ? client::intercept
+						: ((UpstreamFrameInterceptor) bean)::intercept;
+				selected.add(new NamedInterceptor(named.name(), call, NamedInterceptor.InterceptorMeter.NONE));
+			}
+			return selected;
+		}
+
+		List<UpgradeInterceptor> upgradeInterceptors(Interceptors selection, String prefix) {
+			List<UpgradeInterceptor> selected = new ArrayList<>();
+			for (Named<?> named : selected(UpgradeInterceptor.class, selection, prefix)) {
+				selected.add((UpgradeInterceptor) named.bean());
+			}
+			return selected;
+		}
+
+		private List<Named<?>> selected(Class<?> type, Interceptors selection, String prefix) {
+			checkNames(selection.getInclude(), prefix + ".interceptors.include");
+			checkNames(selection.getExclude(), prefix + ".interceptors.exclude");
+			List<Named<?>> selected = new ArrayList<>();
+			for (Named<?> named : this.beans.getOrDefault(type, List.of())) {
+				boolean included = selection.getInclude().isEmpty() || selection.getInclude().contains(named.name());
+				if (included && !selection.getExclude().contains(named.name())) {
+					selected.add(named);
+				}
+			}
+			return selected;
+		}
+
+		private void checkNames(List<String> names, String property) {
+			for (int i = 0; i < names.size(); i++) {
+				String name = names.get(i);
+				boolean known = this.beans.values()
+					.stream()
+					.anyMatch((list) -> list.stream().anyMatch((named) -> named.name().equals(name)));
+				if (!known) {
+					throw new InvalidConfigurationPropertyValueException(property + "[" + i + "]", name,
+							"No ClientFrameInterceptor, UpstreamFrameInterceptor or UpgradeInterceptor bean has "
+									+ "that name.");
+				}
+			}
+		}
+
+		record Named<T>(String name, T bean) {
+		}
+
+	}
+
+}

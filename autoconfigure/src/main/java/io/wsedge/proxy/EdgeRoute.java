@@ -1,0 +1,94 @@
+package io.wsedge.proxy;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wsedge.api.UpgradeInterceptor;
+
+/**
+ * A route as the engine runs it: where it goes, its limits and policies, and the interceptor chains resolved
+ * once for it.
+ */
+public final class EdgeRoute {
+
+	private final String id;
+
+	private final String path;
+
+	private final URI upstream;
+
+	private final Limits limits;
+
+	private final ClosePolicies closePolicies;
+
+	private final NamedInterceptor[] clientChain;
+
+	private final NamedInterceptor[] upstreamChain;
+
+	private final List<UpgradeInterceptor> upgradeChain;
+
+	private final RouteMetrics metrics;
+
+	private final AtomicInteger activeSessions = new AtomicInteger();
+
+	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
+			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
+			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics) {
+		this.id = id;
+		this.path = path;
+		this.upstream = upstream;
+		this.limits = limits;
+		this.closePolicies = closePolicies;
+		this.clientChain = clientChain.toArray(new NamedInterceptor[0]);
+		this.upstreamChain = upstreamChain.toArray(new NamedInterceptor[0]);
+		this.upgradeChain = List.copyOf(upgradeChain);
+		this.metrics = metrics;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public String path() {
+		return this.path;
+	}
+
+	public URI upstream() {
+		return this.upstream;
+	}
+
+	public Limits limits() {
+		return this.limits;
+	}
+
+	public ClosePolicies closePolicies() {
+		return this.closePolicies;
+	}
+
+	NamedInterceptor[] chain(Side from) {
+		return (from == Side.CLIENT) ? this.clientChain : this.upstreamChain;
+	}
+
+	public List<UpgradeInterceptor> upgradeChain() {
+		return this.upgradeChain;
+	}
+
+	public RouteMetrics metrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * The sessions open on this route.
+	 * @return the live counter
+	 */
+	public AtomicInteger activeSessions() {
+		return this.activeSessions;
+	}
+
+	@Override
+	public String toString() {
+		return "route '" + this.id + "' (" + this.path + " -> " + this.upstream + ")";
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.wsedge.proxy;
+
+import io.wsedge.api.FrameType;
+import io.wsedge.api.SessionSummary;
+
+/**
+ * What the engine reports about one route's traffic. Implementations resolve their meters once, when the
+ * route is built, so that the per-message calls do no look-ups and allocate nothing.
+ */
+public interface RouteMetrics {
+
+	/** Reports nothing. */
+	RouteMetrics NONE = new RouteMetrics() {
+	};
+
+	/**
+	 * A message or control frame was received.
+	 * @param from the sender
+	 * @param type the frame type
+	 * @param bytes the payload size
+	 */
+	default void received(Side from, FrameType type, long bytes) {
+	}
+
+	/**
+	 * A message was dropped instead of forwarded.
+	 * @param from the sender
+	 * @param reason {@code interceptor} or the name of the policy that dropped it
+	 */
+	default void dropped(Side from, String reason) {
+	}
+
+	/**
+	 * A limit or close policy was violated.
+	 * @param policy the policy's name as in {@code wsedge.close-policies}
+	 */
+	default void violation(String policy) {
+	}
+
+	/**
+	 * A session opened on the route.
+	 */
+	default void sessionOpened() {
+	}
+
+	/**
+	 * A session ended on the route.
+	 * @param summary the session's account
+	 */
+	default void sessionEnded(SessionSummary summary) {
+	}
+
+}

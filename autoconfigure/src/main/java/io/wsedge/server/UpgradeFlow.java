@@ -1,0 +1,95 @@
+package io.wsedge.server;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.Principal;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.http.HttpHeaders;
+
+import io.netty.channel.EventLoop;
+import io.wsedge.proxy.EdgeRoute;
+import io.wsedge.proxy.Handshakes;
+import io.wsedge.proxy.Limits;
+import io.wsedge.proxy.Refusal;
+import io.wsedge.proxy.UpgradeRequest;
+import io.wsedge.transport.UpstreamConnection;
+import io.wsedge.transport.UpstreamException;
+
+/**
+ * Everything that happens to an upgrade request before the client's upgrade is accepted, whatever the server
+ * stack: the handshake is checked, the upgrade interceptors run, and the upstream is dialled, so that the
+ * client gets the upstream's subprotocol, or an HTTP status, never a socket that opens and then dies.
+ */
+public final class UpgradeFlow {
+
+	private static final Log logger = LogFactory.getLog(UpgradeFlow.class);
+
+	/**
+	 * Prepares an upgrade.
+	 * @param route the route that matched
+	 * @param method the HTTP method
+	 * @param uri the request URI
+	 * @param headers the request headers
+	 * @param remoteAddress the client's address
+	 * @param principal the authenticated principal, or {@code null}
+	 * @param secure whether the request came over TLS
+	 * @param loop the event loop the upstream connection must live on (the client's, for the reactive stack)
+	 * @return the upgrade request with its connected upstream, or a {@link HandshakeRefusedException}
+	 */
+	public Mono<Prepared> prepare(ServerRoute route, String method, URI uri, HttpHeaders headers,
+			InetSocketAddress remoteAddress, Principal principal, boolean secure, EventLoop loop) {
+		Refusal invalid = Handshakes.validate(method, headers);
+		if (invalid != null) {
+			return Mono.error(new HandshakeRefusedException(invalid));
+		}
+		EdgeRoute edgeRoute = route.route();
+		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, remoteAddress, headers, principal, secure);
+		Mono<Void> interceptors = edgeRoute.upgradeChain().isEmpty() ? Mono.empty()
+				: Mono.fromCompletionStage(request::runInterceptors);
+		return interceptors.then(Mono.defer(() -> {
+			Refusal refusal = request.refusal();
+			if (refusal != null) {
+				return Mono.error(new HandshakeRefusedException(refusal));
+			}
+			return dial(route, request, loop);
+		}));
+	}
+
+	private Mono<Prepared> dial(ServerRoute route, UpgradeRequest request, EventLoop loop) {
+		Limits limits = request.route().limits();
+		Mono<UpstreamConnection> connect = Mono.defer(() -> route.connector()
+			.connect(request.upstreamUri(), Handshakes.toNetty(request.upstreamHeaders()), request.subprotocolOffer(),
+					(int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize()), limits.connectTimeout(),
+					limits.closeTimeout()));
+		if (loop != null && !loop.inEventLoop()) {
+			// Dialled from the client's loop, the upstream connection is placed on it too (Reactor Netty's
+			// colocation), so both legs of the session share one thread.
+			connect = connect.subscribeOn(Schedulers.fromExecutor(loop));
+		}
+		return connect.map((upstream) -> new Prepared(request, upstream))
+			.onErrorMap(UpstreamException.class, (failure) -> {
+				logger.warn("Upgrade refused on " + request.route() + ": " + failure.getMessage());
+				String message = switch (failure.status()) {
+					case 502 -> "Bad Gateway: the upstream is unavailable";
+					case 504 -> "Gateway Timeout: the upstream did not answer in time";
+					default -> "The upstream refused the WebSocket handshake";
+				};
+				return new HandshakeRefusedException(new Refusal(failure.status(), message, failure.headers()));
+			});
+	}
+
+	/**
+	 * An upgrade ready for the client: its request and its connected upstream.
+	 *
+	 * @param request the upgrade request
+	 * @param upstream the connected upstream
+	 */
+	public record Prepared(UpgradeRequest request, UpstreamConnection upstream) {
+	}
+
+}

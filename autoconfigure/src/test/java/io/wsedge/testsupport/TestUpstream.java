@@ -1,0 +1,269 @@
+package io.wsedge.testsupport;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import javax.net.ssl.KeyManagerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerRoutes;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * A real upstream WebSocket server for end-to-end tests, on Reactor Netty's server (a different code path
+ * from the edge's), on a free loopback port. It records what reaches it so tests can assert on the upstream
+ * side of the edge.
+ * <ul>
+ * <li>{@code /echo}: sends every frame back as it came (fragments included);</li>
+ * <li>{@code /proto}: like echo, supports only the subprotocol {@code chat.v2};</li>
+ * <li>{@code /forbidden}: refuses the upgrade with 403;</li>
+ * <li>{@code /commands}: echoes, except for the text commands {@code close <code> <reason>},
+ * {@code die} (drops the TCP connection without a close frame) and {@code send <count> <size>}.</li>
+ * </ul>
+ */
+public final class TestUpstream implements AutoCloseable {
+
+	private static final int MAX_FRAME = 64 * 1024 * 1024;
+
+	/** Every connection, in arrival order. */
+	public final BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
+
+	private final DisposableServer server;
+
+	private final boolean secure;
+
+	private TestUpstream(boolean secure) {
+		this.secure = secure;
+		HttpServer server = HttpServer.create().host("127.0.0.1").port(0).route(this::routes);
+		if (secure) {
+			server = server.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(keyManagers())));
+		}
+		this.server = server.bindNow(Duration.ofSeconds(10));
+	}
+
+	public static TestUpstream start() {
+		return new TestUpstream(false);
+	}
+
+	/** Serves wss:// with a self-signed certificate for localhost and 127.0.0.1. */
+	public static TestUpstream startSecure() {
+		return new TestUpstream(true);
+	}
+
+	public int port() {
+		return this.server.port();
+	}
+
+	public URI uri(String path) {
+		return URI.create((this.secure ? "wss" : "ws") + "://localhost:" + port() + path);
+	}
+
+	private void routes(HttpServerRoutes routes) {
+		WebsocketServerSpec plain = WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME).build();
+		WebsocketServerSpec chat = WebsocketServerSpec.builder()
+			.maxFramePayloadLength(MAX_FRAME)
+			.protocols("chat.v2")
+			.build();
+		routes.ws("/echo", this::echo, plain)
+			.ws("/proto", this::echo, chat)
+			.ws("/commands", this::commands, plain)
+			.get("/forbidden", (request, response) -> response.status(403).sendString(Mono.just("no")));
+	}
+
+	private Mono<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
+		Recorder recorder = new Recorder(observe(in));
+		Flux<WebSocketFrame> frames = in.receiveFrames().doOnNext(recorder::record).map(WebSocketFrame::retain);
+		return out.sendObject(frames).then();
+	}
+
+	private Mono<Void> commands(WebsocketInbound in, WebsocketOutbound out) {
+		Recorder recorder = new Recorder(observe(in));
+		Flux<WebSocketFrame> replies = in.receiveFrames().doOnNext(recorder::record).concatMap((frame) -> {
+			if (frame instanceof TextWebSocketFrame text && frame.isFinalFragment()) {
+				String command = text.text();
+				if (command.startsWith("close ")) {
+					String[] parts = command.split(" ", 3);
+					return out.sendClose(Integer.parseInt(parts[1]), parts[2]).thenMany(Flux.empty());
+				}
+				if (command.equals("die")) {
+					in.withConnection((connection) -> connection.channel().close());
+					return Flux.empty();
+				}
+				if (command.startsWith("send ")) {
+					String[] parts = command.split(" ");
+					int count = Integer.parseInt(parts[1]);
+					int size = Integer.parseInt(parts[2]);
+					return Flux.range(0, count).map((i) -> new TextWebSocketFrame(numbered(i, size)));
+				}
+			}
+			return Flux.just(frame.retain());
+		});
+		return out.sendObject(replies).then();
+	}
+
+	private static String numbered(int i, int size) {
+		StringBuilder text = new StringBuilder(size).append(i).append(':');
+		while (text.length() < size) {
+			text.append('x');
+		}
+		return text.toString();
+	}
+
+	private Session observe(WebsocketInbound in) {
+		Session session = new Session(((HttpServerRequest) in).uri(), in.headers());
+		in.receiveCloseStatus().subscribe(session.close::complete);
+		this.sessions.add(session);
+		return session;
+	}
+
+	/**
+	 * The connection whose request URI contains {@code marker}, waiting for it to arrive.
+	 * @param marker a string unique to one test's connection, such as a query parameter
+	 * @return the connection
+	 */
+	public Session session(String marker) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (System.nanoTime() < deadline) {
+			for (Session session : this.sessions) {
+				if (session.uri.contains(marker)) {
+					return session;
+				}
+			}
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		throw new AssertionError("No upstream connection for " + marker + " within 10s");
+	}
+
+	/** One upstream connection: what the edge sent it. */
+	public static final class Session {
+
+		public final String uri;
+
+		public final HttpHeaders headers;
+
+		public final BlockingQueue<Received> messages = new LinkedBlockingQueue<>();
+
+		public final CompletableFuture<WebSocketCloseStatus> close = new CompletableFuture<>();
+
+		Session(String uri, HttpHeaders headers) {
+			this.uri = uri;
+			this.headers = headers;
+		}
+
+		public Received nextMessage() {
+			try {
+				Received received = this.messages.poll(10, TimeUnit.SECONDS);
+				if (received == null) {
+					throw new AssertionError("The upstream received no message within 10s");
+				}
+				return received;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		public WebSocketCloseStatus awaitClose() {
+			try {
+				return this.close.get(10, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				throw new AssertionError("The upstream saw no close within 10s", ex);
+			}
+		}
+
+	}
+
+	@Override
+	public void close() {
+		this.server.disposeNow(Duration.ofSeconds(5));
+	}
+
+	private static KeyManagerFactory keyManagers() {
+		try (InputStream in = TestUpstream.class.getResourceAsStream("/test-upstream-keystore.p12")) {
+			KeyStore store = KeyStore.getInstance("PKCS12");
+			store.load(in, "changeit".toCharArray());
+			KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+			factory.init(store, "changeit".toCharArray());
+			return factory;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A whole message as the upstream received it, and how many frames carried it. */
+	public record Received(boolean text, byte[] payload, int frames) {
+
+		public String asText() {
+			return new String(this.payload, StandardCharsets.UTF_8);
+		}
+
+	}
+
+	/** Reassembles messages from frames per connection. */
+	private static final class Recorder {
+
+		private final Session session;
+
+		private ByteBuf partial;
+
+		private boolean text;
+
+		private int frames;
+
+		Recorder(Session session) {
+			this.session = session;
+		}
+
+		void record(WebSocketFrame frame) {
+			if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+				this.partial = Unpooled.buffer();
+				this.text = frame instanceof TextWebSocketFrame;
+				this.frames = 0;
+			}
+			else if (!(frame instanceof ContinuationWebSocketFrame) || this.partial == null) {
+				return;
+			}
+			this.frames++;
+			this.partial.writeBytes(frame.content(), frame.content().readerIndex(), frame.content().readableBytes());
+			if (frame.isFinalFragment()) {
+				this.session.messages.add(new Received(this.text, ByteBufUtil.getBytes(this.partial), this.frames));
+				this.partial.release();
+				this.partial = null;
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.wsedge.demo;
+
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The demo's upstream, a separate WebSocket server in the same process on its own port, standing in for the
+ * services an edge usually fronts: {@code /echo} sends every message back, {@code /chat} relays every message
+ * to everyone connected.
+ */
+@Component
+class EmbeddedUpstream implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(EmbeddedUpstream.class);
+
+	private final int port;
+
+	private final Sinks.Many<String> room = Sinks.many().multicast().directBestEffort();
+
+	private volatile DisposableServer server;
+
+	EmbeddedUpstream(@Value("${demo.upstream.port}") int port) {
+		this.port = port;
+	}
+
+	@Override
+	public void start() {
+		WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(16 * 1024 * 1024).build();
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(this.port)
+			.route((routes) -> routes.ws("/echo", this::echo, spec).ws("/chat", this::chat, spec))
+			.bindNow(Duration.ofSeconds(10));
+		logger.info("Embedded upstream listening on ws://127.0.0.1:" + this.server.port() + " (/echo, /chat)");
+	}
+
+	private Mono<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
+		// Frames go back as they came, fragments and all; retain() because the inbound frame is released
+		// once handed on.
+		return out.sendObject(in.aggregateFrames(16 * 1024 * 1024).receiveFrames().map((frame) -> frame.retain()))
+			.then();
+	}
+
+	private Mono<Void> chat(WebsocketInbound in, WebsocketOutbound out) {
+		Mono<Void> speak = in.receive().asString().doOnNext(this.room::tryEmitNext).then();
+		Flux<String> listen = this.room.asFlux();
+		return Mono.when(speak, out.sendString(listen).then()).then();
+	}
+
+	@Override
+	public void stop() {
+		DisposableServer server = this.server;
+		if (server != null) {
+			server.disposeNow(Duration.ofSeconds(5));
+			this.server = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.server != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// Stops after the web server (and so after the edge has drained its sessions).
+		return Integer.MAX_VALUE;
+	}
+
+}
