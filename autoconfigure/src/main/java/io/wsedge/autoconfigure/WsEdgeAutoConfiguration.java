@@ -1,7 +1,5 @@
 package io.wsedge.autoconfigure;
 
-import java.util.function.Function;
-
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -24,7 +22,7 @@ import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.proxy.EdgeMetrics;
 import io.wsedge.server.ServerRoutes;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
@@ -51,7 +49,7 @@ public final class WsEdgeAutoConfiguration {
 			ObjectProvider<ClientFrameInterceptor> clientInterceptors,
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
 			ObjectProvider<UpgradeInterceptor> upgradeInterceptors, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<ReactorResourceFactory> resourceFactory) {
+			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics) {
 		WsEdgeRouteFactory.InterceptorBeans interceptors = new WsEdgeRouteFactory.InterceptorBeans();
 		interceptors.add(ClientFrameInterceptor.class, clientInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(ClientFrameInterceptor.class));
@@ -59,9 +57,8 @@ public final class WsEdgeAutoConfiguration {
 				beanFactory.getBeansOfType(UpstreamFrameInterceptor.class));
 		interceptors.add(UpgradeInterceptor.class, upgradeInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(UpgradeInterceptor.class));
-		Function<String, RouteMetrics> metrics = (route) -> RouteMetrics.NONE;
 		return new WsEdgeRouteFactory(properties, interceptors, sslBundles.getIfAvailable(),
-				upstreamHttpClient(resourceFactory.getIfAvailable()), metrics)
+				upstreamHttpClient(resourceFactory.getIfAvailable()), metrics.getIfAvailable(() -> EdgeMetrics.NONE))
 			.build();
 	}
 

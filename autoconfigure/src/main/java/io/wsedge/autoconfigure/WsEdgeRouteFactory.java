@@ -8,7 +8,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -36,7 +35,7 @@ import io.wsedge.proxy.ClosePolicies;
 import io.wsedge.proxy.EdgeRoute;
 import io.wsedge.proxy.Limits;
 import io.wsedge.proxy.NamedInterceptor;
-import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.proxy.EdgeMetrics;
 import io.wsedge.server.ServerRoute;
 import io.wsedge.server.ServerRoutes;
 import io.wsedge.transport.UpstreamConnector;
@@ -55,10 +54,10 @@ final class WsEdgeRouteFactory {
 
 	private final HttpClient httpClient;
 
-	private final Function<String, RouteMetrics> metrics;
+	private final EdgeMetrics metrics;
 
 	WsEdgeRouteFactory(WsEdgeProperties properties, InterceptorBeans interceptors, SslBundles sslBundles,
-			HttpClient httpClient, Function<String, RouteMetrics> metrics) {
+			HttpClient httpClient, EdgeMetrics metrics) {
 		this.properties = properties;
 		this.interceptors = interceptors;
 		this.sslBundles = sslBundles;
@@ -90,9 +89,10 @@ final class WsEdgeRouteFactory {
 			URI upstream = checkUpstream(prefix + ".upstream", route.getUpstream());
 			Limits limits = limits(route.getLimits(), prefix + ".limits");
 			EdgeRoute edgeRoute = new EdgeRoute(id, route.getPath(), upstream, limits, ClosePolicies.DEFAULTS,
-					this.interceptors.select(ClientFrameInterceptor.class, route.getInterceptors(), prefix),
-					this.interceptors.select(UpstreamFrameInterceptor.class, route.getInterceptors(), prefix),
-					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.apply(id));
+					this.interceptors.select(ClientFrameInterceptor.class, route.getInterceptors(), prefix, this.metrics),
+					this.interceptors.select(UpstreamFrameInterceptor.class, route.getInterceptors(), prefix,
+							this.metrics),
+					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.route(id), 0);
 			routes.add(new ServerRoute(edgeRoute, pattern, new UpstreamConnector(client(route, prefix))));
 		}
 		return new ServerRoutes(routes);
@@ -226,13 +226,13 @@ final class WsEdgeRouteFactory {
 			this.beans.put(type, list);
 		}
 
-		List<NamedInterceptor> select(Class<?> type, Interceptors selection, String prefix) {
+		List<NamedInterceptor> select(Class<?> type, Interceptors selection, String prefix, EdgeMetrics metrics) {
 			List<NamedInterceptor> selected = new ArrayList<>();
 			for (Named<?> named : selected(type, selection, prefix)) {
 				Object bean = named.bean();
 				NamedInterceptor.Interceptor call = (bean instanceof ClientFrameInterceptor client) ? client::intercept
 						: ((UpstreamFrameInterceptor) bean)::intercept;
-				selected.add(new NamedInterceptor(named.name(), call, NamedInterceptor.InterceptorMeter.NONE));
+				selected.add(new NamedInterceptor(named.name(), call, metrics.interceptor(named.name())));
 			}
 			return selected;
 		}

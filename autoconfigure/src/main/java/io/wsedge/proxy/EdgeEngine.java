@@ -23,6 +23,8 @@ public final class EdgeEngine {
 
 	private final List<SessionEndListener> endListeners;
 
+	private volatile boolean draining;
+
 	public EdgeEngine(List<SessionEndListener> endListeners) {
 		this.endListeners = List.copyOf(endListeners);
 	}
@@ -42,6 +44,21 @@ public final class EdgeEngine {
 	 */
 	public ProxySession session(String id) {
 		return this.sessions.get(id);
+	}
+
+	/**
+	 * Whether the edge is draining for shutdown: new upgrades are refused and open sessions are closing.
+	 * @return whether the edge drains
+	 */
+	public boolean isDraining() {
+		return this.draining;
+	}
+
+	/**
+	 * Starts draining: from now on new upgrades are refused.
+	 */
+	public void startDraining() {
+		this.draining = true;
 	}
 
 	void opened(ProxySession session) {

@@ -32,9 +32,12 @@ public final class EdgeRoute {
 
 	private final AtomicInteger activeSessions = new AtomicInteger();
 
+	private final int maxConnections;
+
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
-			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics) {
+			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections) {
+		this.maxConnections = maxConnections;
 		this.id = id;
 		this.path = path;
 		this.upstream = upstream;
@@ -76,6 +79,14 @@ public final class EdgeRoute {
 
 	public RouteMetrics metrics() {
 		return this.metrics;
+	}
+
+	/**
+	 * The most sessions this route holds open at once ({@code wsedge.routes[].max-connections}).
+	 * @return the cap, 0 for none
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
 	}
 
 	/**

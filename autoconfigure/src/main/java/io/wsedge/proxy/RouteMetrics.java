@@ -38,6 +38,23 @@ public interface RouteMetrics {
 	}
 
 	/**
+	 * An upgrade request was answered.
+	 * @param accepted whether the client was upgraded
+	 * @param status the HTTP status of the answer (101 when accepted)
+	 */
+	default void handshake(boolean accepted, int status) {
+	}
+
+	/**
+	 * An upstream dial ended.
+	 * @param nanos how long it took
+	 * @param outcome {@code success}, {@code refused} (the upstream answered with an error status),
+	 * {@code unreachable} or {@code timeout}
+	 */
+	default void upstreamConnect(long nanos, String outcome) {
+	}
+
+	/**
 	 * A session opened on the route.
 	 */
 	default void sessionOpened() {

@@ -16,6 +16,7 @@ import io.wsedge.proxy.EdgeRoute;
 import io.wsedge.proxy.Handshakes;
 import io.wsedge.proxy.Limits;
 import io.wsedge.proxy.Refusal;
+import io.wsedge.proxy.RouteMetrics;
 import io.wsedge.proxy.UpgradeRequest;
 import io.wsedge.transport.UpstreamConnection;
 import io.wsedge.transport.UpstreamException;
@@ -71,7 +72,17 @@ public final class UpgradeFlow {
 			// colocation), so both legs of the session share one thread.
 			connect = connect.subscribeOn(Schedulers.fromExecutor(loop));
 		}
-		return connect.map((upstream) -> new Prepared(request, upstream))
+		RouteMetrics metrics = request.route().metrics();
+		long[] started = new long[1];
+		return connect.doOnSubscribe((subscription) -> started[0] = System.nanoTime())
+			.doOnNext((upstream) -> metrics.upstreamConnect(System.nanoTime() - started[0], "success"))
+			.doOnError(UpstreamException.class, (failure) -> metrics.upstreamConnect(System.nanoTime() - started[0],
+					switch (failure.status()) {
+						case 502 -> "unreachable";
+						case 504 -> "timeout";
+						default -> "refused";
+					}))
+			.map((upstream) -> new Prepared(request, upstream))
 			.onErrorMap(UpstreamException.class, (failure) -> {
 				logger.warn("Upgrade refused on " + request.route() + ": " + failure.getMessage());
 				String message = switch (failure.status()) {

@@ -81,6 +81,11 @@ final class ReactiveEdgeHandler implements WebHandler {
 			.onErrorResume(HandshakeRefusedException.class, (refused) -> refuse(exchange, refused.refusal()));
 	}
 
+	private Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {
+		this.route.route().metrics().handshake(false, refusal.status());
+		return write(exchange, refusal);
+	}
+
 	private Mono<Void> upgrade(ServerWebExchange exchange, Prepared prepared) {
 		UpgradeRequest request = prepared.request();
 		UpstreamConnection upstream = prepared.upstream();
@@ -107,6 +112,7 @@ final class ReactiveEdgeHandler implements WebHandler {
 		// setComplete() runs WebFlux's pre-commit actions; the headers go out with the 101 response.
 		return response.setComplete().then(Mono.defer(() -> nativeResponse.sendWebsocket((in, out) -> {
 			started.set(true);
+			edgeRoute.metrics().handshake(true, 101);
 			Channel channel = ((Connection) in).channel();
 			NettyLeg client = new NettyLeg(Side.CLIENT, channel, closeTimeoutNanos);
 			channel.pipeline()
@@ -124,7 +130,7 @@ final class ReactiveEdgeHandler implements WebHandler {
 		});
 	}
 
-	static Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {
+	static Mono<Void> write(ServerWebExchange exchange, Refusal refusal) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatusCode.valueOf(refusal.status()));
 		response.getHeaders().addAll(refusal.headers());
