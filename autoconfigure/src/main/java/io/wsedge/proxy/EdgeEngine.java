@@ -25,6 +25,8 @@ public final class EdgeEngine {
 
 	private volatile boolean draining;
 
+	private final List<Runnable> drainListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	public EdgeEngine(List<SessionEndListener> endListeners) {
 		this.endListeners = List.copyOf(endListeners);
 	}
@@ -58,7 +60,26 @@ public final class EdgeEngine {
 	 * Starts draining: from now on new upgrades are refused.
 	 */
 	public void startDraining() {
+		if (this.draining) {
+			return;
+		}
 		this.draining = true;
+		for (Runnable listener : this.drainListeners) {
+			try {
+				listener.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Drain listener failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Registers a task to run once when draining starts (for example, to leave the load balancer).
+	 * @param listener the task
+	 */
+	public void onDraining(Runnable listener) {
+		this.drainListeners.add(listener);
 	}
 
 	void opened(ProxySession session) {
