@@ -35,7 +35,27 @@ public final class TestClient implements WebSocket.Listener {
 
 	private WebSocket socket;
 
+	private CompletableFuture<String> pong;
+
 	private TestClient() {
+	}
+
+	/**
+	 * Connects and completes {@code pong} with the payload of the first pong received.
+	 * @param uri where to connect
+	 * @param pong completed with the first pong's payload as text
+	 * @return the client
+	 */
+	public static TestClient connectWithPongs(URI uri, CompletableFuture<String> pong) {
+		TestClient client = new TestClient();
+		client.pong = pong;
+		try {
+			client.socket = HTTP.newWebSocketBuilder().buildAsync(uri, client).get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Handshake with " + uri + " failed", ex);
+		}
+		return client;
 	}
 
 	public static TestClient connect(URI uri) {
@@ -166,6 +186,17 @@ public final class TestClient implements WebSocket.Listener {
 		if (last) {
 			this.messages.add(this.binary.toByteArray());
 			this.binary.reset();
+		}
+		webSocket.request(1);
+		return null;
+	}
+
+	@Override
+	public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+		if (this.pong != null) {
+			byte[] bytes = new byte[message.remaining()];
+			message.get(bytes);
+			this.pong.complete(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
 		}
 		webSocket.request(1);
 		return null;
