@@ -1,5 +1,10 @@
 package io.wsedge.autoconfigure;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -11,6 +16,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,31 +28,81 @@ import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
+import io.wsedge.autoconfigure.WsEdgeClosePoliciesProperties.Policy;
+import io.wsedge.policy.Cidr;
+import io.wsedge.policy.ClientAddressResolver;
+import io.wsedge.policy.EdgePolicies;
+import io.wsedge.policy.UpstreamPolicy;
+import io.wsedge.proxy.ClosePolicies;
+import io.wsedge.proxy.ClosePolicy;
 import io.wsedge.proxy.EdgeEngine;
 import io.wsedge.proxy.EdgeMetrics;
+import io.wsedge.server.EdgeDrain;
 import io.wsedge.server.ServerRoutes;
+import io.wsedge.server.reactive.HandshakeTimeoutHandler;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
 /**
- * Auto-configuration of the WebSocket edge: the engine, the routes of {@code wsedge.routes}, and the adapter
- * of the application's server stack.
+ * Auto-configuration of the WebSocket edge: the engine, the routes of {@code wsedge.routes} with their
+ * limits and policies, the drain on shutdown, and the adapter of the application's server stack.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration",
 		"org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration",
 		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "wsedge.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(WsEdgeProperties.class)
+@EnableConfigurationProperties({ WsEdgeProperties.class, WsEdgeClosePoliciesProperties.class })
 public final class WsEdgeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EdgeEngine wsEdgeEngine(ObjectProvider<SessionEndListener> listeners) {
-		return new EdgeEngine(listeners.orderedStream().toList());
+	EdgeEngine wsEdgeEngine(WsEdgeProperties properties, ObjectProvider<SessionEndListener> listeners) {
+		Integer maxConnections = properties.getLimits().getMaxConnections();
+		if (maxConnections == null || maxConnections < 0) {
+			throw new InvalidConfigurationPropertyValueException("wsedge.limits.max-connections", maxConnections,
+					"Must be 0 (no cap) or positive.");
+		}
+		return new EdgeEngine(listeners.orderedStream().toList(), maxConnections);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServerRoutes wsEdgeRoutes(WsEdgeProperties properties, ListableBeanFactory beanFactory,
+	EdgePolicies wsEdgePolicies(WsEdgeProperties properties) {
+		List<Cidr> trusted = new ArrayList<>();
+		List<String> proxies = properties.getTrustedProxies();
+		for (int i = 0; i < proxies.size(); i++) {
+			try {
+				trusted.add(Cidr.parse(proxies.get(i)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("wsedge.trusted-proxies[" + i + "]", proxies.get(i),
+						"A trusted proxy is an IP address or CIDR block, such as 10.0.0.0/8.");
+			}
+		}
+		return new EdgePolicies(upstreamPolicy(properties), new ClientAddressResolver(trusted));
+	}
+
+	private static UpstreamPolicy upstreamPolicy(WsEdgeProperties properties) {
+		checkRules(properties.getUpstreamPolicy().getAllow(), "wsedge.upstream-policy.allow");
+		checkRules(properties.getUpstreamPolicy().getDeny(), "wsedge.upstream-policy.deny");
+		return UpstreamPolicy.of(properties.getUpstreamPolicy().getAllow(), properties.getUpstreamPolicy().getDeny());
+	}
+
+	private static void checkRules(List<String> rules, String property) {
+		for (int i = 0; i < rules.size(); i++) {
+			try {
+				UpstreamPolicy.check(rules.get(i));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(property + "[" + i + "]", rules.get(i),
+						ex.getMessage());
+			}
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServerRoutes wsEdgeRoutes(WsEdgeProperties properties, WsEdgeClosePoliciesProperties closePolicies,
+			EdgePolicies policies, ListableBeanFactory beanFactory,
 			ObjectProvider<ClientFrameInterceptor> clientInterceptors,
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
 			ObjectProvider<UpgradeInterceptor> upgradeInterceptors, ObjectProvider<SslBundles> sslBundles,
@@ -57,9 +114,45 @@ public final class WsEdgeAutoConfiguration {
 				beanFactory.getBeansOfType(UpstreamFrameInterceptor.class));
 		interceptors.add(UpgradeInterceptor.class, upgradeInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(UpgradeInterceptor.class));
-		return new WsEdgeRouteFactory(properties, interceptors, sslBundles.getIfAvailable(),
-				upstreamHttpClient(resourceFactory.getIfAvailable()), metrics.getIfAvailable(() -> EdgeMetrics.NONE))
+		return new WsEdgeRouteFactory(properties, closePolicies(closePolicies), policies.upstreams(), interceptors,
+				sslBundles.getIfAvailable(), upstreamHttpClient(resourceFactory.getIfAvailable()),
+				metrics.getIfAvailable(() -> EdgeMetrics.NONE))
 			.build();
+	}
+
+	static ClosePolicies closePolicies(WsEdgeClosePoliciesProperties properties) {
+		return new ClosePolicies(policy(properties.getPayloadTooBig(), "payload-too-big"),
+				policy(properties.getIdleTimeout(), "idle-timeout"), policy(properties.getPingTimeout(), "ping-timeout"),
+				policy(properties.getRateLimit(), "rate-limit"), policy(properties.getBufferOverflow(), "buffer-overflow"),
+				policy(properties.getClientGone(), "client-gone"),
+				policy(properties.getUpstreamFailure(), "upstream-failure"),
+				policy(properties.getInterceptorError(), "interceptor-error"), policy(properties.getShutdown(), "shutdown"));
+	}
+
+	private static ClosePolicy policy(Policy policy, String name) {
+		String prefix = "wsedge.close-policies." + name + ".";
+		checkCode(prefix + "code", policy.getCode());
+		checkCode(prefix + "peer-code", policy.getPeerCode());
+		checkReason(prefix + "reason", policy.getReason());
+		checkReason(prefix + "peer-reason", policy.getPeerReason());
+		return new ClosePolicy(policy.getCode(), policy.getReason(), policy.getPeerCode(), policy.getPeerReason());
+	}
+
+	private static void checkCode(String property, int code) {
+		if (!io.wsedge.proxy.CloseCodes.isSendable(code)) {
+			throw new InvalidConfigurationPropertyValueException(property, code,
+					"A close code that may be sent: 1000-1003, 1007-1014 or 3000-4999.");
+		}
+	}
+
+	private static void checkReason(String property, String reason) {
+		try {
+			io.wsedge.proxy.CloseCodes.requireValidReason(reason);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, reason,
+					"A close reason is at most 123 UTF-8 bytes.");
+		}
 	}
 
 	/**
@@ -76,14 +169,53 @@ public final class WsEdgeAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication
+	static class DrainConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		EdgeDrain wsEdgeDrain(EdgeEngine engine, WsEdgeProperties properties) {
+			Duration timeout = properties.getShutdown().getDrainTimeout();
+			if (timeout == null || timeout.isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("wsedge.shutdown.drain-timeout", timeout,
+						"Must be 0 or a positive duration, such as 10s.");
+			}
+			return new EdgeDrain(engine, timeout);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 	@ConditionalOnClass(HandlerMapping.class)
 	static class ReactiveServerConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WsEdgeHandlerMapping wsEdgeHandlerMapping(ServerRoutes routes, EdgeEngine engine) {
-			return new WsEdgeHandlerMapping(routes, engine);
+		WsEdgeHandlerMapping wsEdgeHandlerMapping(ServerRoutes routes, EdgeEngine engine, EdgePolicies policies) {
+			return new WsEdgeHandlerMapping(routes, engine, policies);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass(NettyServerCustomizer.class)
+	static class ReactorNettyServerConfiguration {
+
+		@Bean
+		NettyServerCustomizer wsEdgeHandshakeTimeout(WsEdgeProperties properties) {
+			Duration timeout = properties.getLimits().getHandshakeTimeout();
+			if (timeout == null || timeout.isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("wsedge.limits.handshake-timeout", timeout,
+						"Must be 0 (off) or a positive duration, such as 10s.");
+			}
+			if (timeout.isZero()) {
+				return (server) -> server;
+			}
+			long nanos = timeout.toNanos();
+			return (server) -> server.doOnChannelInit((observer, channel, address) -> channel.pipeline()
+				.addBefore(NettyPipeline.ReactiveBridge, HandshakeTimeoutHandler.NAME, new HandshakeTimeoutHandler(nanos)));
 		}
 
 	}

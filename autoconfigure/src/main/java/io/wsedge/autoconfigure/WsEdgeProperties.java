@@ -43,6 +43,36 @@ public class WsEdgeProperties {
 	private List<Route> routes = new ArrayList<>();
 
 	/**
+	 * Origins allowed to open sessions on any route: exact origins such as https://app.example.com or patterns
+	 * such as https://*.example.com. Another Origin gets HTTP 403 at upgrade; when empty, any origin is allowed.
+	 */
+	private List<String> allowedOrigins = new ArrayList<>();
+
+	/**
+	 * Whether an upgrade request without an Origin header (not from a browser) is refused with HTTP 403.
+	 */
+	private boolean requireOrigin = false;
+
+	/**
+	 * Addresses or CIDR blocks of the reverse proxies in front of the edge whose X-Forwarded-For is believed
+	 * when telling which client an upgrade comes from (for max-connections-per-client and the session's
+	 * address).
+	 */
+	private List<String> trustedProxies = new ArrayList<>();
+
+	/**
+	 * Which upstreams the edge may dial, from routes or chosen at run time by an upgrade interceptor.
+	 */
+	@NestedConfigurationProperty
+	private UpstreamPolicy upstreamPolicy = new UpstreamPolicy();
+
+	/**
+	 * How the edge ends its sessions when the application stops.
+	 */
+	@NestedConfigurationProperty
+	private Shutdown shutdown = new Shutdown();
+
+	/**
 	 * Limits of a session. Unset values of a route's limits fall back to wsedge.limits.
 	 */
 	@Getter
@@ -81,6 +111,58 @@ public class WsEdgeProperties {
 		 */
 		private Duration closeTimeout;
 
+		/**
+		 * Time without a data message in either direction after which both sides are closed with the
+		 * idle-timeout policy; 0 for none. Pings and pongs do not count as activity.
+		 */
+		private Duration idleTimeout;
+
+		/**
+		 * Interval at which the edge pings the client to find dead peers that TCP does not report; 0 for none.
+		 */
+		private Duration pingInterval;
+
+		/**
+		 * Time the client has to answer an edge ping with a pong before the session is closed with the
+		 * ping-timeout policy.
+		 */
+		private Duration pongTimeout;
+
+		/**
+		 * Time a client has to send its complete upgrade request (against slowloris clients); past it the
+		 * connection is dropped. Applies to every request of the server, so only under wsedge.limits.
+		 */
+		private Duration handshakeTimeout;
+
+		/**
+		 * Most sessions open on the whole edge; more upgrades get HTTP 503. 0 for no cap. Only under
+		 * wsedge.limits: a route's own cap is wsedge.routes[].max-connections.
+		 */
+		private Integer maxConnections;
+
+		/**
+		 * Most sessions open per client address (behind trusted proxies, the forwarded address); more upgrades
+		 * get HTTP 429. 0 for no cap.
+		 */
+		private Integer maxConnectionsPerClient;
+
+		/**
+		 * Sustained rate of client messages allowed per session (a token bucket); 0 for no limit.
+		 */
+		private Double messagesPerSecond;
+
+		/**
+		 * Messages a client may send in a burst above the rate (the bucket's size). Defaults to
+		 * messages-per-second, at least 1.
+		 */
+		private Integer messageBurst;
+
+		/**
+		 * What happens to a client message over the rate limit: close the session with the rate-limit policy,
+		 * or drop the message and count it.
+		 */
+		private RateLimitAction rateLimitAction;
+
 		static Limits withDefaults() {
 			Limits limits = new Limits();
 			limits.maxPayloadSize = DataSize.ofMegabytes(1);
@@ -88,8 +170,68 @@ public class WsEdgeProperties {
 			limits.maxBufferedBytes = DataSize.ofMegabytes(4);
 			limits.connectTimeout = Duration.ofSeconds(10);
 			limits.closeTimeout = Duration.ofSeconds(5);
+			limits.idleTimeout = Duration.ZERO;
+			limits.pingInterval = Duration.ofSeconds(30);
+			limits.pongTimeout = Duration.ofSeconds(10);
+			limits.handshakeTimeout = Duration.ofSeconds(10);
+			limits.maxConnections = 10_000;
+			limits.maxConnectionsPerClient = 0;
+			limits.messagesPerSecond = 0.0;
+			limits.rateLimitAction = RateLimitAction.CLOSE;
 			return limits;
 		}
+
+	}
+
+	/**
+	 * What the edge does with a client message over the rate limit.
+	 */
+	public enum RateLimitAction {
+
+		/**
+		 * Close the client with the rate-limit policy (1008) and the upstream with its peer code.
+		 */
+		CLOSE,
+
+		/**
+		 * Drop the message and count it in wsedge.messages.dropped.
+		 */
+		DROP
+
+	}
+
+	/**
+	 * Which upstreams may be dialled: patterns of [scheme://]host[:port] with * wildcards in the host
+	 * (*.internal.example.com), or CIDR blocks for address literals (10.0.0.0/8). Deny wins over allow.
+	 */
+	@Getter
+	@Setter
+	public static class UpstreamPolicy {
+
+		/**
+		 * Upstreams that may be dialled; when empty, any upstream not denied may be.
+		 */
+		private List<String> allow = new ArrayList<>();
+
+		/**
+		 * Upstreams that may never be dialled, even if allowed.
+		 */
+		private List<String> deny = new ArrayList<>();
+
+	}
+
+	/**
+	 * Shutdown behaviour.
+	 */
+	@Getter
+	@Setter
+	public static class Shutdown {
+
+		/**
+		 * Time open sessions get to finish their closing handshakes on application stop; connections still
+		 * open after it are cut.
+		 */
+		private Duration drainTimeout = Duration.ofSeconds(10);
 
 	}
 
@@ -125,6 +267,16 @@ public class WsEdgeProperties {
 		 */
 		@NestedConfigurationProperty
 		private Limits limits = new Limits();
+
+		/**
+		 * Most sessions open on this route at once; more upgrades get HTTP 503. 0 for no cap of its own.
+		 */
+		private int maxConnections = 0;
+
+		/**
+		 * Origins allowed on this route, replacing wsedge.allowed-origins when set.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
 
 		/**
 		 * Which interceptor beans run on this route.

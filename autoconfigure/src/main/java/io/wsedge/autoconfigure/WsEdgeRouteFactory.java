@@ -3,11 +3,10 @@ package io.wsedge.autoconfigure;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -31,6 +30,8 @@ import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
 import io.wsedge.autoconfigure.WsEdgeProperties.Route;
+import io.wsedge.policy.OriginPolicy;
+import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.proxy.ClosePolicies;
 import io.wsedge.proxy.EdgeRoute;
 import io.wsedge.proxy.Limits;
@@ -56,9 +57,15 @@ final class WsEdgeRouteFactory {
 
 	private final EdgeMetrics metrics;
 
-	WsEdgeRouteFactory(WsEdgeProperties properties, InterceptorBeans interceptors, SslBundles sslBundles,
-			HttpClient httpClient, EdgeMetrics metrics) {
+	private final ClosePolicies closePolicies;
+
+	private final UpstreamPolicy upstreamPolicy;
+
+	WsEdgeRouteFactory(WsEdgeProperties properties, ClosePolicies closePolicies, UpstreamPolicy upstreamPolicy,
+			InterceptorBeans interceptors, SslBundles sslBundles, HttpClient httpClient, EdgeMetrics metrics) {
 		this.properties = properties;
+		this.closePolicies = closePolicies;
+		this.upstreamPolicy = upstreamPolicy;
 		this.interceptors = interceptors;
 		this.sslBundles = sslBundles;
 		this.httpClient = httpClient;
@@ -67,8 +74,8 @@ final class WsEdgeRouteFactory {
 
 	ServerRoutes build() {
 		List<ServerRoute> routes = new ArrayList<>();
-		Set<String> ids = new HashSet<>();
-		Set<String> paths = new HashSet<>();
+		Map<String, Integer> ids = new HashMap<>();
+		Map<String, Integer> paths = new HashMap<>();
 		List<Route> configured = this.properties.getRoutes();
 		for (int i = 0; i < configured.size(); i++) {
 			Route route = configured.get(i);
@@ -77,22 +84,38 @@ final class WsEdgeRouteFactory {
 			if (!StringUtils.hasText(id)) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".id", id, "Every route needs an id.");
 			}
-			if (!ids.add(id)) {
-				throw new InvalidConfigurationPropertyValueException(prefix + ".id", id,
-						"Route ids must be unique; another route already uses '" + id + "'.");
+			Integer previousId = ids.putIfAbsent(id, i);
+			if (previousId != null) {
+				throw new WsEdgeConfigurationException("wsedge.routes[" + previousId + "].id", prefix + ".id", id,
+						"Route ids must be unique.");
 			}
 			PathPattern pattern = parsePath(prefix + ".path", route.getPath());
-			if (!paths.add(pattern.getPatternString())) {
-				throw new InvalidConfigurationPropertyValueException(prefix + ".path", route.getPath(),
-						"Two routes may not serve the same path.");
+			Integer previousPath = paths.putIfAbsent(pattern.getPatternString(), i);
+			if (previousPath != null) {
+				throw new WsEdgeConfigurationException("wsedge.routes[" + previousPath + "].path", prefix + ".path",
+						route.getPath(), "Two routes may not serve the same path.");
 			}
 			URI upstream = checkUpstream(prefix + ".upstream", route.getUpstream());
+			if (!this.upstreamPolicy.allows(upstream)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".upstream", upstream,
+						"The upstream is outside wsedge.upstream-policy (allow " + this.properties.getUpstreamPolicy().getAllow()
+								+ ", deny " + this.properties.getUpstreamPolicy().getDeny() + ").");
+			}
+			if (route.getMaxConnections() < 0) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections",
+						route.getMaxConnections(), "Must be 0 (no cap) or positive.");
+			}
 			Limits limits = limits(route.getLimits(), prefix + ".limits");
-			EdgeRoute edgeRoute = new EdgeRoute(id, route.getPath(), upstream, limits, ClosePolicies.DEFAULTS,
+			List<String> origins = route.getAllowedOrigins().isEmpty() ? this.properties.getAllowedOrigins()
+					: route.getAllowedOrigins();
+			OriginPolicy originPolicy = originPolicy(origins,
+					route.getAllowedOrigins().isEmpty() ? "wsedge.allowed-origins" : prefix + ".allowed-origins");
+			EdgeRoute edgeRoute = new EdgeRoute(id, route.getPath(), upstream, limits, this.closePolicies,
 					this.interceptors.select(ClientFrameInterceptor.class, route.getInterceptors(), prefix, this.metrics),
 					this.interceptors.select(UpstreamFrameInterceptor.class, route.getInterceptors(), prefix,
 							this.metrics),
-					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.route(id), 0);
+					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.route(id),
+					route.getMaxConnections(), originPolicy);
 			routes.add(new ServerRoute(edgeRoute, pattern, new UpstreamConnector(client(route, prefix))));
 		}
 		return new ServerRoutes(routes);
@@ -126,8 +149,30 @@ final class WsEdgeRouteFactory {
 		return upstream;
 	}
 
+	private OriginPolicy originPolicy(List<String> origins, String property) {
+		for (int i = 0; i < origins.size(); i++) {
+			String origin = origins.get(i);
+			if (!origin.equals("*") && !origin.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+")) {
+				throw new InvalidConfigurationPropertyValueException(property + "[" + i + "]", origin,
+						"An origin is scheme://host[:port], such as https://app.example.com, with * allowed in the "
+								+ "host (https://*.example.com) or port (http://localhost:[*]).");
+			}
+		}
+		return OriginPolicy.of(origins, this.properties.isRequireOrigin());
+	}
+
 	private Limits limits(WsEdgeProperties.Limits route, String prefix) {
 		WsEdgeProperties.Limits global = this.properties.getLimits();
+		if (route.getMaxConnections() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections", route.getMaxConnections(),
+					"max-connections counts the whole edge and is set under wsedge.limits; a route's own cap is "
+							+ prefix.substring(0, prefix.length() - ".limits".length()) + ".max-connections.");
+		}
+		if (route.getHandshakeTimeout() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".handshake-timeout",
+					route.getHandshakeTimeout(),
+					"The handshake timeout applies before a request is routed, so it is set under wsedge.limits only.");
+		}
 		long maxPayload = positive(pick(route.getMaxPayloadSize(), global.getMaxPayloadSize()),
 				name(route.getMaxPayloadSize(), prefix, "max-payload-size"));
 		long upstreamMaxPayload = positive(pick(route.getUpstreamMaxPayloadSize(), global.getUpstreamMaxPayloadSize()),
@@ -145,7 +190,43 @@ final class WsEdgeRouteFactory {
 				name(route.getConnectTimeout(), prefix, "connect-timeout"));
 		Duration closeTimeout = positive(pick(route.getCloseTimeout(), global.getCloseTimeout()),
 				name(route.getCloseTimeout(), prefix, "close-timeout"));
-		return new Limits(maxPayload, upstreamMaxPayload, (int) maxFrame, maxBuffered, connectTimeout, closeTimeout);
+		Duration idleTimeout = notNegative(pick(route.getIdleTimeout(), global.getIdleTimeout()),
+				name(route.getIdleTimeout(), prefix, "idle-timeout"));
+		Duration pingInterval = notNegative(pick(route.getPingInterval(), global.getPingInterval()),
+				name(route.getPingInterval(), prefix, "ping-interval"));
+		Duration pongTimeout = positive(pick(route.getPongTimeout(), global.getPongTimeout()),
+				name(route.getPongTimeout(), prefix, "pong-timeout"));
+		int perClient = notNegative(pick(route.getMaxConnectionsPerClient(), global.getMaxConnectionsPerClient()),
+				name(route.getMaxConnectionsPerClient(), prefix, "max-connections-per-client"));
+		Double rate = pick(route.getMessagesPerSecond(), global.getMessagesPerSecond());
+		if (rate == null || rate < 0 || rate.isNaN() || rate.isInfinite()) {
+			throw new InvalidConfigurationPropertyValueException(name(route.getMessagesPerSecond(), prefix,
+					"messages-per-second"), rate, "Must be 0 (no limit) or a positive rate, such as 50.");
+		}
+		Integer burst = pick(route.getMessageBurst(), global.getMessageBurst());
+		if (burst != null && burst < 1) {
+			throw new InvalidConfigurationPropertyValueException(name(route.getMessageBurst(), prefix, "message-burst"),
+					burst, "Must be at least 1 (leave it unset to default to messages-per-second).");
+		}
+		WsEdgeProperties.RateLimitAction action = pick(route.getRateLimitAction(), global.getRateLimitAction());
+		return new Limits(maxPayload, upstreamMaxPayload, (int) maxFrame, maxBuffered, connectTimeout, closeTimeout,
+				idleTimeout, pingInterval, pongTimeout, perClient, rate, (burst != null) ? burst : 0,
+				action == WsEdgeProperties.RateLimitAction.DROP);
+	}
+
+	private static Duration notNegative(Duration duration, String name) {
+		if (duration == null || duration.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(name, duration,
+					"Must be 0 (off) or a positive duration, such as 30s.");
+		}
+		return duration;
+	}
+
+	private static int notNegative(Integer value, String name) {
+		if (value == null || value < 0) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "Must be 0 (no cap) or positive.");
+		}
+		return value;
 	}
 
 	private static <T> T pick(T route, T global) {

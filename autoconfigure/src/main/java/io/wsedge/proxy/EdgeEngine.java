@@ -1,9 +1,11 @@
 package io.wsedge.proxy;
 
+import java.net.InetAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,6 +23,12 @@ public final class EdgeEngine {
 
 	private final Map<String, ProxySession> sessions = new ConcurrentHashMap<>();
 
+	private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
+	private final AtomicInteger admitted = new AtomicInteger();
+
+	private final int maxConnections;
+
 	private final List<SessionEndListener> endListeners;
 
 	private volatile boolean draining;
@@ -28,7 +36,73 @@ public final class EdgeEngine {
 	private final List<Runnable> drainListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	public EdgeEngine(List<SessionEndListener> endListeners) {
+		this(endListeners, 0);
+	}
+
+	/**
+	 * Creates an engine.
+	 * @param endListeners told of every session's end
+	 * @param maxConnections the most sessions open on the whole edge, 0 for no cap
+	 */
+	public EdgeEngine(List<SessionEndListener> endListeners, int maxConnections) {
 		this.endListeners = List.copyOf(endListeners);
+		this.maxConnections = maxConnections;
+	}
+
+	/**
+	 * The cap on open sessions ({@code wsedge.limits.max-connections}).
+	 * @return the cap, 0 for none
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * Takes a place for an upgrade under the edge's, the route's and the client's connection caps. Upgrades in
+	 * progress count, so that a burst of handshakes cannot overshoot a cap.
+	 * @param route the route
+	 * @param client the client's address
+	 * @return an {@link Admission}, or the {@link Refusal} of the cap that was reached
+	 */
+	public Object admit(EdgeRoute route, InetAddress client) {
+		if (this.draining) {
+			return new Refusal(503, "Service Unavailable: the server is shutting down");
+		}
+		if (this.admitted.incrementAndGet() > this.maxConnections && this.maxConnections > 0) {
+			this.admitted.decrementAndGet();
+			return new Refusal(503, "Service Unavailable: too many sessions");
+		}
+		int routeCap = route.maxConnections();
+		if (route.activeSessions().incrementAndGet() > routeCap && routeCap > 0) {
+			route.activeSessions().decrementAndGet();
+			this.admitted.decrementAndGet();
+			return new Refusal(503, "Service Unavailable: too many sessions on this route");
+		}
+		int clientCap = route.limits().maxConnectionsPerClient();
+		if (client != null) {
+			int count = this.perClient.computeIfAbsent(client, (key) -> new AtomicInteger()).incrementAndGet();
+			if (count > clientCap && clientCap > 0) {
+				release(route, client);
+				return new Refusal(429, "Too Many Requests: too many sessions from this client");
+			}
+		}
+		return new Admission(this, route, client);
+	}
+
+	void release(EdgeRoute route, InetAddress client) {
+		this.admitted.decrementAndGet();
+		route.activeSessions().decrementAndGet();
+		if (client != null) {
+			this.perClient.computeIfPresent(client, (key, count) -> (count.decrementAndGet() <= 0) ? null : count);
+		}
+	}
+
+	/**
+	 * Sessions open or being opened on the whole edge.
+	 * @return the count
+	 */
+	public int admittedCount() {
+		return this.admitted.get();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.policy.OriginPolicy;
 
 /**
  * A route as the engine runs it: where it goes, its limits and policies, and the interceptor chains resolved
@@ -34,10 +35,14 @@ public final class EdgeRoute {
 
 	private final int maxConnections;
 
+	private final OriginPolicy originPolicy;
+
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
-			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections) {
+			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections,
+			OriginPolicy originPolicy) {
 		this.maxConnections = maxConnections;
+		this.originPolicy = originPolicy;
 		this.id = id;
 		this.path = path;
 		this.upstream = upstream;
@@ -87,6 +92,14 @@ public final class EdgeRoute {
 	 */
 	public int maxConnections() {
 		return this.maxConnections;
+	}
+
+	/**
+	 * Which origins may open sessions on this route.
+	 * @return the origin policy
+	 */
+	public OriginPolicy originPolicy() {
+		return this.originPolicy;
 	}
 
 	/**

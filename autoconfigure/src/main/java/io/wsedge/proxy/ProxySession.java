@@ -10,12 +10,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpHeaders;
 
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.EventExecutor;
 import io.wsedge.api.CloseInitiator;
 import io.wsedge.api.EdgeSession;
@@ -103,6 +106,20 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private boolean ended;
 
+	private Admission admission;
+
+	private long lastActivity;
+
+	private ScheduledFuture<?> idleTimer;
+
+	private ScheduledFuture<?> pingTimer;
+
+	private ScheduledFuture<?> pongTimer;
+
+	private long pingsSent;
+
+	private long pongsReceived;
+
 	public ProxySession(EdgeEngine engine, EdgeRoute route, InetSocketAddress remoteAddress, URI uri,
 			HttpHeaders handshakeHeaders, Principal principal, Map<String, Object> attributes) {
 		this.engine = engine;
@@ -114,9 +131,8 @@ public final class ProxySession implements EdgeSession, LegListener {
 		this.principal = principal;
 		this.attributes = (attributes == null || attributes.isEmpty()) ? null : new ConcurrentHashMap<>(attributes);
 		Limits limits = route.limits();
-		this.fromClient = new Relay(this, Side.CLIENT, route.chain(Side.CLIENT), limits.maxPayloadSize(Side.CLIENT));
-		this.fromUpstream = new Relay(this, Side.UPSTREAM, route.chain(Side.UPSTREAM),
-				limits.maxPayloadSize(Side.UPSTREAM));
+		this.fromClient = new Relay(this, Side.CLIENT, route.chain(Side.CLIENT), limits);
+		this.fromUpstream = new Relay(this, Side.UPSTREAM, route.chain(Side.UPSTREAM), limits);
 	}
 
 	private static String newId() {
@@ -128,17 +144,102 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 * @param client the client leg
 	 * @param upstream the upstream leg, on the same executor
 	 * @param subprotocol the subprotocol both legs agreed on, or {@code null}
+	 * @param admission the session's place under the connection caps, released when it ends; {@code null}
+	 * when nothing counts it
 	 */
-	public void start(Leg client, Leg upstream, String subprotocol) {
+	public void start(Leg client, Leg upstream, String subprotocol, Admission admission) {
 		this.client = client;
 		this.upstream = upstream;
 		this.subprotocol = subprotocol;
+		this.admission = admission;
 		this.executor = client.executor();
 		this.fromClient.bind(client, upstream);
 		this.fromUpstream.bind(upstream, client);
-		this.route.activeSessions().incrementAndGet();
 		this.engine.opened(this);
 		this.route.metrics().sessionOpened();
+		Limits limits = limits();
+		if (!limits.idleTimeout().isZero()) {
+			this.lastActivity = System.nanoTime();
+			this.idleTimer = this.executor.schedule(this::checkIdle, limits.idleTimeout().toNanos(),
+					TimeUnit.NANOSECONDS);
+		}
+		if (!limits.pingInterval().isZero()) {
+			this.pingTimer = this.executor.schedule(this::ping, limits.pingInterval().toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Cuts both connections now, for sessions still open when the drain timeout ends; callable from any thread.
+	 */
+	public void abort() {
+		execute(() -> {
+			this.client.terminate();
+			this.upstream.terminate();
+		});
+	}
+
+	// Timers
+
+	/** Data moved; called per message only when an idle timeout is set. */
+	void activity() {
+		if (this.idleTimer != null) {
+			this.lastActivity = System.nanoTime();
+		}
+	}
+
+	private void checkIdle() {
+		if (this.closing) {
+			return;
+		}
+		long timeout = limits().idleTimeout().toNanos();
+		long idle = System.nanoTime() - this.lastActivity;
+		if (idle >= timeout) {
+			ClosePolicy policy = this.route.closePolicies().idleTimeout();
+			metrics().violation("idle-timeout");
+			closeByEdge(policy.code(), policy.reason(), policy.code(), policy.reason());
+		}
+		else {
+			this.idleTimer = this.executor.schedule(this::checkIdle, timeout - idle, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void ping() {
+		if (this.closing || this.client.closeSent()) {
+			return;
+		}
+		long sequence = ++this.pingsSent;
+		this.client.write(new PingWebSocketFrame(EdgePings.payload(sequence)));
+		this.client.flush();
+		this.pongTimer = this.executor.schedule(() -> checkPong(sequence), limits().pongTimeout().toNanos(),
+				TimeUnit.NANOSECONDS);
+		this.pingTimer = this.executor.schedule(this::ping, limits().pingInterval().toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private void checkPong(long sequence) {
+		if (!this.closing && this.pongsReceived < sequence) {
+			policyClose("ping-timeout", this.route.closePolicies().pingTimeout(), Side.CLIENT);
+		}
+	}
+
+	/** The client answered an edge ping. */
+	void edgePong(long sequence) {
+		if (sequence > this.pongsReceived && sequence <= this.pingsSent) {
+			this.pongsReceived = sequence;
+		}
+	}
+
+	void rateLimited() {
+		policyClose("rate-limit", this.route.closePolicies().rateLimit(), Side.CLIENT);
+	}
+
+	/**
+	 * Closes both sides with the shutdown policy; callable from any thread.
+	 */
+	public void shutdown() {
+		execute(() -> {
+			ClosePolicy policy = this.route.closePolicies().shutdown();
+			closeByEdge(policy.code(), policy.reason(), policy.code(), policy.reason());
+		});
 	}
 
 	/**
@@ -492,16 +593,27 @@ public final class ProxySession implements EdgeSession, LegListener {
 			return;
 		}
 		this.ended = true;
+		cancel(this.idleTimer);
+		cancel(this.pingTimer);
+		cancel(this.pongTimer);
+		if (this.admission != null) {
+			this.admission.release();
+		}
 		this.fromClient.releaseAll();
 		this.fromUpstream.releaseAll();
 		SessionSummary summary = new SessionSummary(this, this.clientStatus, this.clientReason, this.upstreamStatus,
 				this.upstreamReason, (this.initiator != null) ? this.initiator : CloseInitiator.EDGE,
 				Duration.ofNanos(System.nanoTime() - this.startNanos), this.fromClient.messages, this.fromClient.bytes,
 				this.fromUpstream.messages, this.fromUpstream.bytes);
-		this.route.activeSessions().decrementAndGet();
 		metrics().sessionEnded(summary);
 		this.engine.ended(this, summary);
 		this.end.complete(summary);
+	}
+
+	private static void cancel(ScheduledFuture<?> timer) {
+		if (timer != null) {
+			timer.cancel(false);
+		}
 	}
 
 	@Override

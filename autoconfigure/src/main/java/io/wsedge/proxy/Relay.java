@@ -48,17 +48,35 @@ final class Relay {
 
 	private ArrayDeque<Object> backlog;
 
+	private final double tokensPerNano;
+
+	private final double burst;
+
+	private final boolean dropOverRate;
+
+	private double tokens;
+
+	private long refilledAt;
+
 	long messages;
 
 	long bytes;
 
-	Relay(ProxySession session, Side from, NamedInterceptor[] chain, long maxPayloadSize) {
+	Relay(ProxySession session, Side from, NamedInterceptor[] chain, Limits limits) {
 		this.session = session;
 		this.from = from;
 		this.chain = chain;
 		this.context = (chain.length > 0) ? new MessageContext(this) : null;
-		this.defaultMaxPayloadSize = maxPayloadSize;
-		this.maxPayloadSize = maxPayloadSize;
+		this.defaultMaxPayloadSize = limits.maxPayloadSize(from);
+		this.maxPayloadSize = this.defaultMaxPayloadSize;
+		// A token bucket for client messages: the rate refills it, the burst is its size.
+		boolean limited = from == Side.CLIENT && limits.messagesPerSecond() > 0;
+		this.tokensPerNano = limited ? limits.messagesPerSecond() / 1e9 : 0;
+		this.burst = limited ? Math.max(1, (limits.messageBurst() > 0) ? limits.messageBurst()
+				: Math.ceil(limits.messagesPerSecond())) : 0;
+		this.dropOverRate = limits.dropOverRate();
+		this.tokens = this.burst;
+		this.refilledAt = System.nanoTime();
 	}
 
 	void bind(Leg source, Leg target) {
@@ -82,6 +100,15 @@ final class Relay {
 			onMessageStart(frame);
 		}
 		else {
+			if (this.from == Side.CLIENT && frame instanceof PongWebSocketFrame) {
+				long sequence = EdgePings.sequence(frame.content());
+				if (sequence >= 0) {
+					// The answer to the edge's own ping ends here.
+					frame.release();
+					this.session.edgePong(sequence);
+					return;
+				}
+			}
 			this.session.metrics().received(this.from, Messages.type(frame), frame.content().readableBytes());
 			dispatch(frame);
 		}
@@ -95,8 +122,9 @@ final class Relay {
 			return;
 		}
 		if (frame.isFinalFragment()) {
-			accepted(frame, size);
-			dispatch(frame);
+			if (accepted(frame, size)) {
+				dispatch(frame);
+			}
 		}
 		else {
 			this.partial = new Fragments(frame);
@@ -121,15 +149,41 @@ final class Relay {
 		fragments.add(frame);
 		if (frame.isFinalFragment()) {
 			this.partial = null;
-			accepted(fragments, fragments.bytes);
-			dispatch(fragments);
+			if (accepted(fragments, fragments.bytes)) {
+				dispatch(fragments);
+			}
 		}
 	}
 
-	private void accepted(Object message, long size) {
+	/** Counts a whole data message and applies the rate limit; false if the message goes no further. */
+	private boolean accepted(Object message, long size) {
 		this.messages++;
 		this.bytes += size;
 		this.session.metrics().received(this.from, Messages.type(message), size);
+		this.session.activity();
+		if (this.tokensPerNano > 0 && !takeToken()) {
+			Messages.release(message);
+			if (this.dropOverRate) {
+				this.session.metrics().violation("rate-limit");
+				this.session.metrics().dropped(this.from, "rate-limit");
+			}
+			else {
+				this.session.rateLimited();
+			}
+			return false;
+		}
+		return true;
+	}
+
+	private boolean takeToken() {
+		long now = System.nanoTime();
+		this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.tokensPerNano);
+		this.refilledAt = now;
+		if (this.tokens >= 1) {
+			this.tokens -= 1;
+			return true;
+		}
+		return false;
 	}
 
 	private void dispatch(Object message) {

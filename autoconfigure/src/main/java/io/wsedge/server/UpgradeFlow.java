@@ -12,6 +12,9 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.http.HttpHeaders;
 
 import io.netty.channel.EventLoop;
+import io.wsedge.policy.EdgePolicies;
+import io.wsedge.proxy.Admission;
+import io.wsedge.proxy.EdgeEngine;
 import io.wsedge.proxy.EdgeRoute;
 import io.wsedge.proxy.Handshakes;
 import io.wsedge.proxy.Limits;
@@ -30,26 +33,44 @@ public final class UpgradeFlow {
 
 	private static final Log logger = LogFactory.getLog(UpgradeFlow.class);
 
+	private final EdgeEngine engine;
+
+	private final EdgePolicies policies;
+
+	public UpgradeFlow(EdgeEngine engine, EdgePolicies policies) {
+		this.engine = engine;
+		this.policies = policies;
+	}
+
 	/**
 	 * Prepares an upgrade.
 	 * @param route the route that matched
 	 * @param method the HTTP method
 	 * @param uri the request URI
 	 * @param headers the request headers
-	 * @param remoteAddress the client's address
+	 * @param peer the connection's peer address
 	 * @param principal the authenticated principal, or {@code null}
 	 * @param secure whether the request came over TLS
 	 * @param loop the event loop the upstream connection must live on (the client's, for the reactive stack)
 	 * @return the upgrade request with its connected upstream, or a {@link HandshakeRefusedException}
 	 */
 	public Mono<Prepared> prepare(ServerRoute route, String method, URI uri, HttpHeaders headers,
-			InetSocketAddress remoteAddress, Principal principal, boolean secure, EventLoop loop) {
+			InetSocketAddress peer, Principal principal, boolean secure, EventLoop loop) {
 		Refusal invalid = Handshakes.validate(method, headers);
 		if (invalid != null) {
 			return Mono.error(new HandshakeRefusedException(invalid));
 		}
 		EdgeRoute edgeRoute = route.route();
-		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, remoteAddress, headers, principal, secure);
+		if (!edgeRoute.originPolicy().allows(headers.getOrigin())) {
+			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")));
+		}
+		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
+		Object admitted = this.engine.admit(edgeRoute, (client != null) ? client.getAddress() : null);
+		if (admitted instanceof Refusal refusal) {
+			return Mono.error(new HandshakeRefusedException(refusal));
+		}
+		Admission admission = (Admission) admitted;
+		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, client, headers, principal, secure);
 		Mono<Void> interceptors = edgeRoute.upgradeChain().isEmpty() ? Mono.empty()
 				: Mono.fromCompletionStage(request::runInterceptors);
 		return interceptors.then(Mono.defer(() -> {
@@ -57,11 +78,17 @@ public final class UpgradeFlow {
 			if (refusal != null) {
 				return Mono.error(new HandshakeRefusedException(refusal));
 			}
-			return dial(route, request, loop);
-		}));
+			if (!this.policies.upstreams().allows(request.upstreamUri())) {
+				logger.warn("Upgrade refused on " + edgeRoute + ": upstream " + request.upstreamUri()
+						+ " is outside wsedge.upstream-policy");
+				return Mono.error(new HandshakeRefusedException(
+						new Refusal(403, "Forbidden: upstream not allowed")));
+			}
+			return dial(route, request, admission, loop);
+		})).doOnError((failure) -> admission.release()).doOnCancel(admission::release);
 	}
 
-	private Mono<Prepared> dial(ServerRoute route, UpgradeRequest request, EventLoop loop) {
+	private Mono<Prepared> dial(ServerRoute route, UpgradeRequest request, Admission admission, EventLoop loop) {
 		Limits limits = request.route().limits();
 		Mono<UpstreamConnection> connect = Mono.defer(() -> route.connector()
 			.connect(request.upstreamUri(), Handshakes.toNetty(request.upstreamHeaders()), request.subprotocolOffer(),
@@ -82,7 +109,7 @@ public final class UpgradeFlow {
 						case 504 -> "timeout";
 						default -> "refused";
 					}))
-			.map((upstream) -> new Prepared(request, upstream))
+			.map((upstream) -> new Prepared(request, upstream, admission))
 			.onErrorMap(UpstreamException.class, (failure) -> {
 				logger.warn("Upgrade refused on " + request.route() + ": " + failure.getMessage());
 				String message = switch (failure.status()) {
@@ -99,8 +126,18 @@ public final class UpgradeFlow {
 	 *
 	 * @param request the upgrade request
 	 * @param upstream the connected upstream
+	 * @param admission the upgrade's place under the connection caps
 	 */
-	public record Prepared(UpgradeRequest request, UpstreamConnection upstream) {
+	public record Prepared(UpgradeRequest request, UpstreamConnection upstream, Admission admission) {
+
+		/**
+		 * Gives up an upgrade that will not become a session.
+		 */
+		public void abandon() {
+			this.upstream.abort();
+			this.admission.release();
+		}
+
 	}
 
 }

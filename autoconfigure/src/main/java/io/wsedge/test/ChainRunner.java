@@ -31,6 +31,7 @@ import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameType;
 import io.wsedge.api.UpstreamFrameInterceptor;
+import io.wsedge.policy.OriginPolicy;
 import io.wsedge.proxy.ClosePolicies;
 import io.wsedge.proxy.EdgeEngine;
 import io.wsedge.proxy.EdgeRoute;
@@ -70,9 +71,7 @@ public final class ChainRunner implements AutoCloseable {
 
 	private ChainRunner(Builder builder) {
 		this.timeout = builder.timeout;
-		Limits limits = new Limits(builder.maxPayloadSize, builder.upstreamMaxPayloadSize,
-				(int) Math.min(Integer.MAX_VALUE, builder.maxPayloadSize), Long.MAX_VALUE, Duration.ofSeconds(10),
-				Duration.ofSeconds(5));
+		Limits limits = Limits.ofPayloadSizes(builder.maxPayloadSize, builder.upstreamMaxPayloadSize);
 		RouteMetrics metrics = new RouteMetrics() {
 			@Override
 			public void dropped(Side from, String reason) {
@@ -80,7 +79,8 @@ public final class ChainRunner implements AutoCloseable {
 			}
 		};
 		EdgeRoute route = new EdgeRoute(builder.routeId, "/", URI.create("ws://upstream.test/"), limits,
-				ClosePolicies.DEFAULTS, named(builder.client), named(builder.upstream), List.of(), metrics, 0);
+				ClosePolicies.DEFAULTS, named(builder.client), named(builder.upstream), List.of(), metrics, 0,
+				OriginPolicy.ANY);
 		this.session = new ProxySession(new EdgeEngine(List.of()), route,
 				InetSocketAddress.createUnresolved("client.test", 50000), URI.create("ws://edge.test/"),
 				builder.headers, null, builder.attributes);
@@ -88,7 +88,7 @@ public final class ChainRunner implements AutoCloseable {
 		this.upstream = new RecordingLeg(this.loop);
 		String subprotocol = builder.subprotocol;
 		onLoop(() -> {
-			this.session.start(this.client, this.upstream, subprotocol);
+			this.session.start(this.client, this.upstream, subprotocol, null);
 			return null;
 		});
 	}

@@ -73,11 +73,11 @@ final class ReactiveEdgeHandler implements WebHandler {
 					return upgrade(exchange, prepared);
 				}
 				catch (RuntimeException ex) {
-					prepared.upstream().abort();
+					prepared.abandon();
 					return Mono.error(ex);
 				}
 			})
-			.doOnDiscard(Prepared.class, (prepared) -> prepared.upstream().abort())
+			.doOnDiscard(Prepared.class, Prepared::abandon)
 			.onErrorResume(HandshakeRefusedException.class, (refused) -> refuse(exchange, refused.refusal()));
 	}
 
@@ -91,9 +91,13 @@ final class ReactiveEdgeHandler implements WebHandler {
 		UpstreamConnection upstream = prepared.upstream();
 		String subprotocol = upstream.subprotocol();
 		if (subprotocol != null && !request.subprotocols().contains(subprotocol)) {
-			upstream.abort();
+			prepared.abandon();
 			return refuse(exchange, new Refusal(502, "Bad Gateway: the upstream selected a subprotocol the client "
 					+ "did not offer"));
+		}
+		if (this.engine.isDraining()) {
+			prepared.abandon();
+			return refuse(exchange, new Refusal(503, "Service Unavailable: the server is shutting down"));
 		}
 		EdgeRoute edgeRoute = this.route.route();
 		ProxySession session = new ProxySession(this.engine, edgeRoute, request.remoteAddress(), request.uri(),
@@ -119,13 +123,13 @@ final class ReactiveEdgeHandler implements WebHandler {
 				.addBefore(NettyPipeline.ReactiveBridge, UpstreamConnector.UTF8_VALIDATOR_NAME,
 						new Utf8FrameValidator(true))
 				.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, client);
-			session.start(client, upstream.leg(), subprotocol);
+			session.start(client, upstream.leg(), subprotocol, prepared.admission());
 			client.bind(session, channel.eventLoop());
 			upstream.leg().bind(session, channel.eventLoop());
 			return Mono.fromFuture(session.end()).then();
 		}, spec))).doFinally((signal) -> {
 			if (!started.get()) {
-				upstream.abort();
+				prepared.abandon();
 			}
 		});
 	}

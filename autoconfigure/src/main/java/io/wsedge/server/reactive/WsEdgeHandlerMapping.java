@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.web.reactive.handler.AbstractHandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.wsedge.policy.EdgePolicies;
 import io.wsedge.proxy.EdgeEngine;
 import io.wsedge.server.ServerRoute;
 import io.wsedge.server.ServerRoutes;
@@ -29,9 +30,9 @@ public class WsEdgeHandlerMapping extends AbstractHandlerMapping {
 
 	private final Map<ServerRoute, ReactiveEdgeHandler> handlers = new IdentityHashMap<>();
 
-	public WsEdgeHandlerMapping(ServerRoutes routes, EdgeEngine engine) {
+	public WsEdgeHandlerMapping(ServerRoutes routes, EdgeEngine engine, EdgePolicies policies) {
 		this.routes = routes;
-		UpgradeFlow flow = new UpgradeFlow();
+		UpgradeFlow flow = new UpgradeFlow(engine, policies);
 		for (ServerRoute route : routes.routes()) {
 			this.handlers.put(route, new ReactiveEdgeHandler(route, engine, flow));
 		}

@@ -1,0 +1,112 @@
+package io.wsedge.autoconfigure;
+
+import lombok.Getter;
+import lombok.Setter;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * The close frames the edge sends when it ends a session on its own, one entry per case. Unknown keys are
+ * refused at startup, so that a misspelled case is an error instead of a silent default.
+ */
+@ConfigurationProperties(prefix = "wsedge.close-policies", ignoreUnknownFields = false)
+@Getter
+@Setter
+public class WsEdgeClosePoliciesProperties {
+
+	/**
+	 * A message over the payload limit: code to the sender, peer code to the other side.
+	 */
+	@NestedConfigurationProperty
+	private Policy payloadTooBig = new Policy(1009, "message too big", 1001, "peer message too big");
+
+	/**
+	 * No data message in either direction for the idle timeout: code and reason to both sides.
+	 */
+	@NestedConfigurationProperty
+	private Policy idleTimeout = new Policy(1001, "idle timeout", 1001, "idle timeout");
+
+	/**
+	 * The client did not answer an edge ping in time: code to the client, peer code to the upstream.
+	 */
+	@NestedConfigurationProperty
+	private Policy pingTimeout = new Policy(1001, "ping timeout", 1001, "client ping timeout");
+
+	/**
+	 * The client sent faster than its rate limit: code to the client, peer code to the upstream.
+	 */
+	@NestedConfigurationProperty
+	private Policy rateLimit = new Policy(1008, "rate limit exceeded", 1001, "client rate limit exceeded");
+
+	/**
+	 * A peer left more than max-buffered-bytes unread: code to that peer, peer code to the other side.
+	 */
+	@NestedConfigurationProperty
+	private Policy bufferOverflow = new Policy(1008, "slow consumer", 1001, "peer is a slow consumer");
+
+	/**
+	 * The client vanished without a close frame: code to the upstream.
+	 */
+	@NestedConfigurationProperty
+	private Policy clientGone = new Policy(1001, "client gone", 1001, "client gone");
+
+	/**
+	 * The upstream vanished, failed or broke the protocol: code to the client.
+	 */
+	@NestedConfigurationProperty
+	private Policy upstreamFailure = new Policy(1014, "upstream failure", 1001, "upstream failure");
+
+	/**
+	 * An interceptor threw or its deferred stage failed: code to the client, peer code to the upstream.
+	 */
+	@NestedConfigurationProperty
+	private Policy interceptorError = new Policy(1011, "internal error", 1001, "internal error");
+
+	/**
+	 * The application is stopping: code and reason to both sides (1012, service restart, is a common choice).
+	 */
+	@NestedConfigurationProperty
+	private Policy shutdown = new Policy(1001, "server shutting down", 1001, "server shutting down");
+
+	/**
+	 * The close frames of one case.
+	 */
+	@Getter
+	@Setter
+	public static class Policy {
+
+		/**
+		 * Close code sent to the side that caused the close (to both sides where none did); 1000-1003,
+		 * 1007-1014 or 3000-4999.
+		 */
+		private int code;
+
+		/**
+		 * Close reason sent with the code, at most 123 UTF-8 bytes.
+		 */
+		private String reason;
+
+		/**
+		 * Close code sent to the other side.
+		 */
+		private int peerCode;
+
+		/**
+		 * Close reason sent with the peer code, at most 123 UTF-8 bytes.
+		 */
+		private String peerReason;
+
+		public Policy() {
+		}
+
+		Policy(int code, String reason, int peerCode, String peerReason) {
+			this.code = code;
+			this.reason = reason;
+			this.peerCode = peerCode;
+			this.peerReason = peerReason;
+		}
+
+	}
+
+}
