@@ -64,6 +64,14 @@ public interface Leg {
 	void close(int code, String reason);
 
 	/**
+	 * Fails the connection (RFC 6455 §7.1.7) after a protocol violation: sends a close frame if none was sent
+	 * yet and ends the connection without waiting for an answer.
+	 * @param code the status code
+	 * @param reason the reason
+	 */
+	void fail(int code, String reason);
+
+	/**
 	 * Whether this leg has sent its close frame.
 	 * @return whether a close frame was sent
 	 */

@@ -386,24 +386,38 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	@Override
 	public void onProtocolError(Side side, int code, String reason) {
-		record(side, code, reason);
-		if (code == CloseCodes.MESSAGE_TOO_BIG) {
+		ClosePolicies policies = this.route.closePolicies();
+		boolean tooBig = code == CloseCodes.MESSAGE_TOO_BIG;
+		ClosePolicy policy = tooBig ? policies.payloadTooBig()
+				: (side == Side.CLIENT) ? policies.clientGone() : policies.upstreamFailure();
+		int sentCode = tooBig ? policy.code() : code;
+		String sentReason = tooBig ? policy.reason() : truncate(reason);
+		record(side, sentCode, sentReason);
+		if (tooBig) {
 			metrics().violation("payload-too-big");
 		}
-		if (this.closing) {
-			return;
+		leg(side).fail(sentCode, sentReason);
+		if (!this.closing) {
+			this.closing = true;
+			this.initiator = initiatorOf(side);
 		}
-		this.closing = true;
-		this.initiator = initiatorOf(side);
-		ClosePolicies policies = this.route.closePolicies();
-		ClosePolicy policy = (code == CloseCodes.MESSAGE_TOO_BIG) ? policies.payloadTooBig()
-				: (side == Side.CLIENT) ? policies.clientGone() : policies.upstreamFailure();
-		if (code == CloseCodes.MESSAGE_TOO_BIG) {
+		this.awaitingAnswer = null;
+		if (tooBig) {
 			sendClose(side.other(), policy.peerCode(), policy.peerReason());
 		}
 		else {
 			sendClose(side.other(), policy.code(), policy.reason());
 		}
+		leg(side.other()).flush();
+	}
+
+	/** Keeps a reason within the 123 bytes a close frame holds. */
+	private static String truncate(String reason) {
+		String text = (reason != null) ? reason : "";
+		while (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
+			text = text.substring(0, text.length() - 1);
+		}
+		return text;
 	}
 
 	@Override

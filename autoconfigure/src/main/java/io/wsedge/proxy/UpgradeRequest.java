@@ -50,8 +50,8 @@ public final class UpgradeRequest implements UpgradeContext {
 
 	private CompletionStage<?> deferred;
 
-	public UpgradeRequest(EdgeRoute route, URI uri, InetSocketAddress remoteAddress, HttpHeaders requestHeaders,
-			Principal principal, boolean secure) {
+	public UpgradeRequest(EdgeRoute route, URI uri, InetSocketAddress remoteAddress, InetSocketAddress peer,
+			HttpHeaders requestHeaders, Principal principal, boolean secure) {
 		this.route = route;
 		this.uri = uri;
 		this.remoteAddress = remoteAddress;
@@ -60,7 +60,8 @@ public final class UpgradeRequest implements UpgradeContext {
 		this.subprotocols = Handshakes.subprotocols(requestHeaders);
 		List<String> offer = requestHeaders.get("Sec-WebSocket-Protocol");
 		this.subprotocolOffer = (offer == null || offer.isEmpty()) ? null : String.join(", ", offer);
-		this.upstreamHeaders = Handshakes.upstreamHeaders(requestHeaders, remoteAddress, secure);
+		// X-Forwarded-For gets the connection's peer appended: a trusted proxy in front is a hop too.
+		this.upstreamHeaders = Handshakes.upstreamHeaders(requestHeaders, peer, secure);
 		this.upstreamUri = Handshakes.upstreamUri(route.upstream(), uri.getRawQuery());
 	}
 

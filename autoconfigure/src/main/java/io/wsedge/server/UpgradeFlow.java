@@ -70,7 +70,7 @@ public final class UpgradeFlow {
 			return Mono.error(new HandshakeRefusedException(refusal));
 		}
 		Admission admission = (Admission) admitted;
-		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, client, headers, principal, secure);
+		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, client, peer, headers, principal, secure);
 		Mono<Void> interceptors = edgeRoute.upgradeChain().isEmpty() ? Mono.empty()
 				: Mono.fromCompletionStage(request::runInterceptors);
 		return interceptors.then(Mono.defer(() -> {

@@ -588,6 +588,11 @@ public final class ChainRunner implements AutoCloseable {
 		}
 
 		@Override
+		public void fail(int code, String reason) {
+			close(code, reason);
+		}
+
+		@Override
 		public boolean closeSent() {
 			return this.close != null;
 		}

@@ -103,6 +103,16 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 		}
 	}
 
+	/**
+	 * Makes the frame decoder of a freshly upgraded client connection report violations to the leg instead of
+	 * answering them itself, so that the session answers with its close policies.
+	 * @param pipeline the client connection's pipeline
+	 * @param maxFramePayload the largest frame accepted from the client
+	 */
+	public static void takeOverViolations(io.netty.channel.ChannelPipeline pipeline, int maxFramePayload) {
+		FrameDecoders.reportClientViolations(pipeline, maxFramePayload);
+	}
+
 	void handshake(UpstreamHandshakeAdapter handshake) {
 		this.handshake = handshake;
 	}
@@ -178,6 +188,18 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 				.schedule(this::terminate, this.closeTimeoutNanos, TimeUnit.NANOSECONDS);
 			setReading(true);
 		}
+	}
+
+	@Override
+	public void fail(int code, String reason) {
+		if (this.inactive) {
+			return;
+		}
+		if (!this.closeSent) {
+			this.closeSent = true;
+			this.context.write(new CloseWebSocketFrame(code, reason), this.context.voidPromise());
+		}
+		terminate();
 	}
 
 	@Override
@@ -258,24 +280,21 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		CorruptedWebSocketFrameException violation = findViolation(cause);
 		if (violation != null) {
-			// The decoder or the UTF-8 validator has already sent the close frame and is closing the channel.
-			this.closeSent = true;
-			this.violated = true;
-			report(new ProtocolError(violation.closeStatus().code(), String.valueOf(violation.getMessage())));
+			// The decoder and the UTF-8 validator only report (see FrameDecoders): the session answers.
+			if (!this.violated) {
+				violation(violation.closeStatus().code(), String.valueOf(violation.getMessage()));
+			}
+			return;
 		}
 		// Anything else (a reset connection, a TLS failure) ends in channelInactive, which the session
 		// handles; the error is not passed on, as the session has answered for it.
-		if (ctx.channel().isActive() && violation == null) {
+		if (ctx.channel().isActive()) {
 			ctx.close();
 		}
 	}
 
 	private void violation(int code, String reason) {
 		this.violated = true;
-		if (!this.closeSent) {
-			this.closeSent = true;
-			this.context.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-		}
 		report(new ProtocolError(code, reason));
 	}
 

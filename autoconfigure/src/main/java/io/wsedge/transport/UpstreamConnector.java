@@ -68,7 +68,8 @@ public final class UpstreamConnector {
 			.build();
 		return this.client.headers((target) -> target.set(headers))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, closeTimeoutNanos))
+			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, maxFramePayload,
+					closeTimeoutNanos))
 			.websocket(spec)
 			.uri(uri)
 			.connect()
@@ -80,13 +81,14 @@ public final class UpstreamConnector {
 			.onErrorMap((failure) -> !(failure instanceof UpstreamException), (failure) -> translate(uri, failure));
 	}
 
-	private static void install(Channel channel, boolean clientSentOrigin, long closeTimeoutNanos) {
-		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin);
+	private static void install(Channel channel, boolean clientSentOrigin, int maxFramePayload,
+			long closeTimeoutNanos) {
+		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin, maxFramePayload);
 		NettyLeg leg = new NettyLeg(Side.UPSTREAM, channel, closeTimeoutNanos);
 		leg.handshake(handshake);
 		channel.pipeline()
 			.addBefore(NettyPipeline.ReactiveBridge, UpstreamHandshakeAdapter.NAME, handshake)
-			.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(true))
+			.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(false))
 			.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, leg);
 	}
 

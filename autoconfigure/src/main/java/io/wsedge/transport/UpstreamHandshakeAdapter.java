@@ -14,7 +14,9 @@ import io.netty.handler.codec.http.HttpResponse;
  * response before the handshaker checks it, because the handshaker refuses a response that selects no
  * subprotocol when one was offered, which RFC 6455 §4.1 allows (the client decides);</li>
  * <li>the {@code Origin} that the handshaker makes up when the client sent none is removed, so that the
- * upstream sees what the client sent.</li>
+ * upstream sees what the client sent;</li>
+ * <li>the handshaker's frame decoder is swapped for one that reports violations instead of answering them
+ * (see {@link FrameDecoders}).</li>
  * </ul>
  */
 final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
@@ -23,10 +25,13 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 
 	private final boolean clientSentOrigin;
 
+	private final int maxFramePayload;
+
 	private String selectedSubprotocol;
 
-	UpstreamHandshakeAdapter(boolean clientSentOrigin) {
+	UpstreamHandshakeAdapter(boolean clientSentOrigin, int maxFramePayload) {
 		this.clientSentOrigin = clientSentOrigin;
+		this.maxFramePayload = maxFramePayload;
 	}
 
 	String selectedSubprotocol() {
@@ -47,7 +52,11 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 			String selected = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
 			this.selectedSubprotocol = (selected != null && !selected.isBlank()) ? selected.trim() : null;
 			response.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+			// The handshaker finishes the handshake while the response passes on, installing its decoder.
+			super.channelRead(ctx, msg);
+			FrameDecoders.reportViolations(ctx.pipeline(), false, this.maxFramePayload);
 			ctx.pipeline().remove(this);
+			return;
 		}
 		super.channelRead(ctx, msg);
 	}

@@ -110,7 +110,7 @@ class ProxyIntegrationTests {
 		TestClient client = TestClient.connect(edge.ws("/ws/echo"));
 		int count = 10_000;
 		for (int i = 0; i < count; i++) {
-			client.socket().sendText("message " + i, true);
+			client.send("message " + i);
 		}
 		for (int i = 0; i < count; i++) {
 			assertThat(client.nextText()).isEqualTo("message " + i);

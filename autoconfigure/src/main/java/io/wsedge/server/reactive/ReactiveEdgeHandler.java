@@ -119,9 +119,10 @@ final class ReactiveEdgeHandler implements WebHandler {
 			edgeRoute.metrics().handshake(true, 101);
 			Channel channel = ((Connection) in).channel();
 			NettyLeg client = new NettyLeg(Side.CLIENT, channel, closeTimeoutNanos);
+			NettyLeg.takeOverViolations(channel.pipeline(), edgeRoute.limits().maxFrameSize());
 			channel.pipeline()
 				.addBefore(NettyPipeline.ReactiveBridge, UpstreamConnector.UTF8_VALIDATOR_NAME,
-						new Utf8FrameValidator(true))
+						new Utf8FrameValidator(false))
 				.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, client);
 			session.start(client, upstream.leg(), subprotocol, prepared.admission());
 			client.bind(session, channel.eventLoop());
