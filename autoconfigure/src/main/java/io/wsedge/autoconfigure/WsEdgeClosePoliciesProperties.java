@@ -6,9 +6,13 @@ import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
+import io.wsedge.proxy.ClosePolicies;
+import io.wsedge.proxy.ClosePolicy;
+
 /**
  * The close frames the edge sends when it ends a session on its own, one entry per case. Unknown keys are
- * refused at startup, so that a misspelled case is an error instead of a silent default.
+ * refused at startup, so that a misspelled case is an error instead of a silent default. The defaults are
+ * the engine's ({@link ClosePolicies#DEFAULTS}).
  */
 @ConfigurationProperties(prefix = "wsedge.close-policies", ignoreUnknownFields = false)
 @Getter
@@ -19,55 +23,55 @@ public class WsEdgeClosePoliciesProperties {
 	 * A message over the payload limit: code to the sender, peer code to the other side.
 	 */
 	@NestedConfigurationProperty
-	private Policy payloadTooBig = new Policy(1009, "message too big", 1001, "peer message too big");
+	private Policy payloadTooBig = new Policy(ClosePolicies.DEFAULTS.payloadTooBig());
 
 	/**
 	 * No data message in either direction for the idle timeout: code and reason to both sides.
 	 */
 	@NestedConfigurationProperty
-	private Policy idleTimeout = new Policy(1001, "idle timeout", 1001, "idle timeout");
+	private Policy idleTimeout = new Policy(ClosePolicies.DEFAULTS.idleTimeout());
 
 	/**
 	 * The client did not answer an edge ping in time: code to the client, peer code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy pingTimeout = new Policy(1001, "ping timeout", 1001, "client ping timeout");
+	private Policy pingTimeout = new Policy(ClosePolicies.DEFAULTS.pingTimeout());
 
 	/**
 	 * The client sent faster than its rate limit: code to the client, peer code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy rateLimit = new Policy(1008, "rate limit exceeded", 1001, "client rate limit exceeded");
+	private Policy rateLimit = new Policy(ClosePolicies.DEFAULTS.rateLimit());
 
 	/**
 	 * A peer left more than max-buffered-bytes unread: code to that peer, peer code to the other side.
 	 */
 	@NestedConfigurationProperty
-	private Policy bufferOverflow = new Policy(1008, "slow consumer", 1001, "peer is a slow consumer");
+	private Policy bufferOverflow = new Policy(ClosePolicies.DEFAULTS.bufferOverflow());
 
 	/**
 	 * The client vanished without a close frame: code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy clientGone = new Policy(1001, "client gone", 1001, "client gone");
+	private Policy clientGone = new Policy(ClosePolicies.DEFAULTS.clientGone());
 
 	/**
 	 * The upstream vanished, failed or broke the protocol: code to the client.
 	 */
 	@NestedConfigurationProperty
-	private Policy upstreamFailure = new Policy(1014, "upstream failure", 1001, "upstream failure");
+	private Policy upstreamFailure = new Policy(ClosePolicies.DEFAULTS.upstreamFailure());
 
 	/**
 	 * An interceptor threw or its deferred stage failed: code to the client, peer code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy interceptorError = new Policy(1011, "internal error", 1001, "internal error");
+	private Policy interceptorError = new Policy(ClosePolicies.DEFAULTS.interceptorError());
 
 	/**
 	 * The application is stopping: code and reason to both sides (1012, service restart, is a common choice).
 	 */
 	@NestedConfigurationProperty
-	private Policy shutdown = new Policy(1001, "server shutting down", 1001, "server shutting down");
+	private Policy shutdown = new Policy(ClosePolicies.DEFAULTS.shutdown());
 
 	/**
 	 * The close frames of one case.
@@ -100,11 +104,11 @@ public class WsEdgeClosePoliciesProperties {
 		public Policy() {
 		}
 
-		Policy(int code, String reason, int peerCode, String peerReason) {
-			this.code = code;
-			this.reason = reason;
-			this.peerCode = peerCode;
-			this.peerReason = peerReason;
+		Policy(ClosePolicy defaults) {
+			this.code = defaults.code();
+			this.reason = defaults.reason();
+			this.peerCode = defaults.peerCode();
+			this.peerReason = defaults.peerReason();
 		}
 
 	}

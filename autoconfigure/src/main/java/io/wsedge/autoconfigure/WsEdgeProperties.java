@@ -163,21 +163,23 @@ public class WsEdgeProperties {
 		 */
 		private RateLimitAction rateLimitAction;
 
+		/** The global defaults: the engine's, plus the edge-wide settings the engine does not hold. */
 		static Limits withDefaults() {
+			io.wsedge.proxy.Limits engine = io.wsedge.proxy.Limits.DEFAULTS;
 			Limits limits = new Limits();
-			limits.maxPayloadSize = DataSize.ofMegabytes(1);
-			limits.upstreamMaxPayloadSize = DataSize.ofMegabytes(16);
-			limits.maxBufferedBytes = DataSize.ofMegabytes(4);
-			limits.connectTimeout = Duration.ofSeconds(10);
-			limits.closeTimeout = Duration.ofSeconds(5);
-			limits.idleTimeout = Duration.ZERO;
-			limits.pingInterval = Duration.ofSeconds(30);
-			limits.pongTimeout = Duration.ofSeconds(10);
+			limits.maxPayloadSize = DataSize.ofBytes(engine.maxPayloadSize());
+			limits.upstreamMaxPayloadSize = DataSize.ofBytes(engine.upstreamMaxPayloadSize());
+			limits.maxBufferedBytes = DataSize.ofBytes(engine.maxBufferedBytes());
+			limits.connectTimeout = engine.connectTimeout();
+			limits.closeTimeout = engine.closeTimeout();
+			limits.idleTimeout = engine.idleTimeout();
+			limits.pingInterval = engine.pingInterval();
+			limits.pongTimeout = engine.pongTimeout();
+			limits.maxConnectionsPerClient = engine.maxConnectionsPerClient();
+			limits.messagesPerSecond = engine.messagesPerSecond();
+			limits.rateLimitAction = engine.dropOverRate() ? RateLimitAction.DROP : RateLimitAction.CLOSE;
 			limits.handshakeTimeout = Duration.ofSeconds(10);
 			limits.maxConnections = 10_000;
-			limits.maxConnectionsPerClient = 0;
-			limits.messagesPerSecond = 0.0;
-			limits.rateLimitAction = RateLimitAction.CLOSE;
 			return limits;
 		}
 
