@@ -1,0 +1,173 @@
+package io.wsedge.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.wsedge.testsupport.RawClient.Frame;
+
+/**
+ * An upstream WebSocket server on a raw socket, written for tests only: it shows the frames exactly as the
+ * edge put them on the wire (masking included) and can answer with what no correct server sends.
+ */
+public final class RawUpstream implements AutoCloseable {
+
+	private final ServerSocket server;
+
+	private final BlockingQueue<Connection> connections = new LinkedBlockingQueue<>();
+
+	public RawUpstream() throws IOException {
+		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		Thread acceptor = new Thread(() -> {
+			while (!this.server.isClosed()) {
+				try {
+					Socket socket = this.server.accept();
+					socket.setSoTimeout(10_000);
+					Connection connection = new Connection(socket);
+					connection.answerHandshake();
+					this.connections.add(connection);
+				}
+				catch (IOException ex) {
+					return;
+				}
+				catch (Exception ex) {
+					// A broken handshake: the next connection may be fine.
+				}
+			}
+		}, "raw-upstream");
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	public int port() {
+		return this.server.getLocalPort();
+	}
+
+	/** The next connection; its handshake was answered with 101 as it arrived. */
+	public Connection accept() throws Exception {
+		Connection connection = this.connections.poll(10, TimeUnit.SECONDS);
+		if (connection == null) {
+			throw new AssertionError("No connection to the raw upstream within 10s");
+		}
+		return connection;
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.server.close();
+	}
+
+	/** One connection from the edge. */
+	public static final class Connection implements AutoCloseable {
+
+		private final Socket socket;
+
+		private final DataInputStream in;
+
+		private final OutputStream out;
+
+		Connection(Socket socket) throws IOException {
+			this.socket = socket;
+			this.in = new DataInputStream(socket.getInputStream());
+			this.out = socket.getOutputStream();
+		}
+
+		void answerHandshake() throws Exception {
+			String key = null;
+			for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+				if (line.toLowerCase().startsWith("sec-websocket-key:")) {
+					key = line.substring(line.indexOf(':') + 1).trim();
+				}
+			}
+			byte[] digest = MessageDigest.getInstance("SHA-1")
+				.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+			String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+					+ "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest) + "\r\n\r\n";
+			this.out.write(response.getBytes(StandardCharsets.US_ASCII));
+			this.out.flush();
+		}
+
+		private String readLine() throws IOException {
+			ByteArrayOutputStream line = new ByteArrayOutputStream();
+			int b;
+			while ((b = this.in.read()) != -1 && b != '\n') {
+				if (b != '\r') {
+					line.write(b);
+				}
+			}
+			return line.toString(StandardCharsets.ISO_8859_1);
+		}
+
+		/** Reads the next frame as the edge sent it. */
+		public Frame readFrame() throws IOException {
+			int first = this.in.readUnsignedByte();
+			int second = this.in.readUnsignedByte();
+			long length = second & 0x7F;
+			if (length == 126) {
+				length = this.in.readUnsignedShort();
+			}
+			else if (length == 127) {
+				length = this.in.readLong();
+			}
+			byte[] mask = null;
+			if ((second & 0x80) != 0) {
+				mask = new byte[4];
+				this.in.readFully(mask);
+			}
+			byte[] payload = new byte[(int) length];
+			this.in.readFully(payload);
+			if (mask != null) {
+				for (int i = 0; i < payload.length; i++) {
+					payload[i] ^= mask[i % 4];
+				}
+			}
+			return new Frame((first & 0x80) != 0, first & 0x0F, mask != null, payload);
+		}
+
+		/** Writes raw bytes, well-formed or not. */
+		public void write(byte[] bytes) throws IOException {
+			this.out.write(bytes);
+			this.out.flush();
+		}
+
+		/** Writes an unmasked frame, as a server must. */
+		public void writeFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+			ByteArrayOutputStream frame = new ByteArrayOutputStream();
+			frame.write((fin ? 0x80 : 0) | opcode);
+			if (payload.length < 126) {
+				frame.write(payload.length);
+			}
+			else {
+				frame.write(126);
+				frame.write(payload.length >>> 8);
+				frame.write(payload.length);
+			}
+			frame.write(payload);
+			write(frame.toByteArray());
+		}
+
+		/** Closes with a reset, as a crashed process would. */
+		public void reset() throws IOException {
+			this.socket.setSoLinger(true, 0);
+			this.socket.close();
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.socket.close();
+		}
+
+	}
+
+}
