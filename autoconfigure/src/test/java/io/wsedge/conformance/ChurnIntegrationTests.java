@@ -1,0 +1,126 @@
+package io.wsedge.conformance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+import io.wsedge.testsupport.EdgeApp;
+import io.wsedge.testsupport.NoLeaks;
+import io.wsedge.testsupport.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Many sessions at once and many sessions one after another, with Netty's leak detector at paranoid level:
+ * every buffer released, every session gone from the edge. The clients are Reactor Netty's WebSocket client.
+ */
+@ExtendWith(NoLeaks.class)
+class ChurnIntegrationTests {
+
+	private static TestUpstream upstream;
+
+	private static EdgeApp edge;
+
+	private static LoopResources clientLoops;
+
+	private static HttpClient client;
+
+	@BeforeAll
+	static void start() {
+		upstream = TestUpstream.start();
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("wsedge.routes[0].id", "echo");
+		properties.put("wsedge.routes[0].path", "/ws/echo");
+		properties.put("wsedge.routes[0].upstream", upstream.uri("/echo").toString());
+		properties.put("wsedge.limits.ping-interval", "0s");
+		edge = EdgeApp.start(properties);
+		clientLoops = LoopResources.create("churn-client", 1, true);
+		client = HttpClient.create(ConnectionProvider.newConnection()).runOn(clientLoops);
+	}
+
+	@AfterAll
+	static void stop() {
+		edge.close();
+		upstream.close();
+		clientLoops.disposeLater().block(Duration.ofSeconds(10));
+	}
+
+	/** Opens a session, sends one message, reads its echo, closes, and reads the close answer. */
+	private static Mono<Void> cycle(int n) {
+		return client.websocket()
+			.uri("ws://127.0.0.1:" + edge.port() + "/ws/echo")
+			.handle((WebsocketInbound in, WebsocketOutbound out) -> {
+				String message = "cycle " + n;
+				Mono<String> echo = in.receive().asString().next();
+				return out.sendString(Mono.just(message))
+					.then()
+					.then(echo)
+					.doOnNext((received) -> assertThat(received).isEqualTo(message))
+					.then(out.sendClose(1000, "bye"))
+					.then(in.receiveCloseStatus().then());
+			})
+			.then();
+	}
+
+	@Test
+	void fiftyThousandOpenCloseCyclesLeaveNoSessionAndNoLeak() {
+		int cycles = 50_000;
+		AtomicInteger done = new AtomicInteger();
+		Flux.range(0, cycles)
+			.flatMap((n) -> cycle(n).doOnSuccess((ignored) -> done.incrementAndGet()), 64)
+			.then()
+			.block(Duration.ofMinutes(4));
+		assertThat(done).hasValue(cycles);
+		edge.awaitNoSessions();
+		assertThat(edge.engine().admittedCount()).isZero();
+	}
+
+	@Test
+	void fourThousandConcurrentSessions() {
+		int sessions = 4_000;
+		List<Connection> open = new ArrayList<>();
+		Flux.range(0, sessions)
+			.flatMap((n) -> client.websocket().uri("ws://127.0.0.1:" + edge.port() + "/ws/echo").connect(), 128)
+			.doOnNext(open::add)
+			.then()
+			.block(Duration.ofMinutes(2));
+		assertThat(open).hasSize(sessions);
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (edge.engine().sessions().size() < sessions && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		assertThat(edge.engine().sessions()).hasSize(sessions);
+		// Every session still relays.
+		Flux.fromIterable(open.subList(0, 100))
+			.flatMap((connection) -> ((WebsocketOutbound) connection.outbound()).sendString(Mono.just("still alive"))
+				.then()
+				.then(((WebsocketInbound) connection.inbound()).receive().asString().next()))
+			.doOnNext((echo) -> assertThat(echo).isEqualTo("still alive"))
+			.then()
+			.block(Duration.ofSeconds(30));
+		Flux.fromIterable(open)
+			.flatMap((connection) -> ((WebsocketOutbound) connection.outbound()).sendClose(1000, "done"), 256)
+			.then()
+			.block(Duration.ofMinutes(1));
+		edge.awaitNoSessions();
+		assertThat(edge.engine().admittedCount()).isZero();
+		open.forEach(Connection::dispose);
+	}
+
+}
