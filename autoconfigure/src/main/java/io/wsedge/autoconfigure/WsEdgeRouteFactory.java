@@ -73,6 +73,12 @@ final class WsEdgeRouteFactory {
 	}
 
 	ServerRoutes build() {
+		// The global settings are checked even when no route uses them yet.
+		limits(new WsEdgeProperties.Limits(), "wsedge.limits");
+		originPolicy(this.properties.getAllowedOrigins(), "wsedge.allowed-origins");
+		if (StringUtils.hasText(this.properties.getSslBundle())) {
+			client(new Route(), "wsedge");
+		}
 		List<ServerRoute> routes = new ArrayList<>();
 		Map<String, Integer> ids = new HashMap<>();
 		Map<String, Integer> paths = new HashMap<>();

@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 import io.wsedge.proxy.EdgeEngine;
@@ -23,7 +23,7 @@ public final class EdgeDrain implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(EdgeDrain.class);
 
 	/** Stops just before the web server's graceful shutdown, which stops in a lower phase. */
-	public static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1;
+	public static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 1;
 
 	private final EdgeEngine engine;
 

@@ -36,7 +36,13 @@ class StartupValidationTests {
 		settings.put(ROUTE + "upstream", "ws://127.0.0.1:9/x");
 		for (String property : properties) {
 			int equals = property.indexOf('=');
-			settings.put(property.substring(0, equals), property.substring(equals + 1));
+			String value = property.substring(equals + 1);
+			if (value.isEmpty()) {
+				settings.remove(property.substring(0, equals));
+			}
+			else {
+				settings.put(property.substring(0, equals), value);
+			}
 		}
 		List<String> args = new ArrayList<>();
 		settings.forEach((key, value) -> args.add("--" + key + "=" + value));
@@ -53,6 +59,13 @@ class StartupValidationTests {
 		assertThat(report(output, "wsedge.limits.max-payload-size=0")).contains("wsedge.limits.max-payload-size")
 			.contains("'0B'")
 			.contains("Must be a positive size");
+	}
+
+	@Test
+	void globalSettingsAreCheckedWithoutAnyRoute(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "id=", ROUTE + "path=", ROUTE + "upstream=", "wsedge.routes=",
+				"wsedge.limits.pong-timeout=0s"))
+			.contains("wsedge.limits.pong-timeout");
 	}
 
 	@Test

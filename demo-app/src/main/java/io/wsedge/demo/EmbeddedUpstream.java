@@ -49,14 +49,18 @@ class EmbeddedUpstream implements SmartLifecycle {
 	}
 
 	private Mono<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
-		// Frames go back as they came, fragments and all; retain() because the inbound frame is released
+		// Whole messages go back (fragments are joined first); retain() because the inbound frame is released
 		// once handed on.
 		return out.sendObject(in.aggregateFrames(16 * 1024 * 1024).receiveFrames().map((frame) -> frame.retain()))
 			.then();
 	}
 
 	private Mono<Void> chat(WebsocketInbound in, WebsocketOutbound out) {
-		Mono<Void> speak = in.receive().asString().doOnNext(this.room::tryEmitNext).then();
+		// Speakers on different event loops emit at once; a failed emission is retried, not dropped.
+		Mono<Void> speak = in.receive()
+			.asString()
+			.doOnNext((message) -> this.room.emitNext(message, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))))
+			.then();
 		Flux<String> listen = this.room.asFlux();
 		return Mono.when(speak, out.sendString(listen).then()).then();
 	}
