@@ -73,6 +73,12 @@ public class WsEdgeProperties {
 	private Shutdown shutdown = new Shutdown();
 
 	/**
+	 * permessage-deflate (RFC 7692) on each leg, for every route unless the route overrides it.
+	 */
+	@NestedConfigurationProperty
+	private Compression compression = Compression.withDefaults();
+
+	/**
 	 * Limits of a session. Unset values of a route's limits fall back to wsedge.limits.
 	 */
 	@Getter
@@ -285,6 +291,94 @@ public class WsEdgeProperties {
 		 */
 		@NestedConfigurationProperty
 		private Interceptors interceptors = new Interceptors();
+
+		/**
+		 * permessage-deflate on this route's legs; unset values fall back to wsedge.compression.
+		 */
+		@NestedConfigurationProperty
+		private Compression compression = new Compression();
+
+	}
+
+	/**
+	 * permessage-deflate (RFC 7692) on the two legs of a session, negotiated on each leg on its own.
+	 */
+	@Getter
+	@Setter
+	public static class Compression {
+
+		/**
+		 * Compression between the client and the edge, where the edge is the server and accepts the client's
+		 * offer.
+		 */
+		@NestedConfigurationProperty
+		private LegCompression client = new LegCompression();
+
+		/**
+		 * Compression between the edge and the upstream, where the edge is the client and makes the offer.
+		 */
+		@NestedConfigurationProperty
+		private LegCompression upstream = new LegCompression();
+
+		static Compression withDefaults() {
+			Compression compression = new Compression();
+			compression.client = LegCompression.withDefaults();
+			compression.upstream = LegCompression.withDefaults();
+			return compression;
+		}
+
+	}
+
+	/**
+	 * permessage-deflate on one leg. Each compressing session holds a deflate context per direction (about
+	 * 300 KB with full windows and context takeover); no-context-takeover and smaller windows cut that.
+	 */
+	@Getter
+	@Setter
+	public static class LegCompression {
+
+		/**
+		 * Whether permessage-deflate is negotiated on this leg.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Whether the server side of this leg starts every message with a fresh compression context
+		 * (server_no_context_takeover).
+		 */
+		private Boolean serverNoContextTakeover;
+
+		/**
+		 * Whether the client side of this leg starts every message with a fresh compression context
+		 * (client_no_context_takeover).
+		 */
+		private Boolean clientNoContextTakeover;
+
+		/**
+		 * LZ77 window of the server side of this leg, 8 to 15 bits (server_max_window_bits).
+		 */
+		private Integer serverMaxWindowBits;
+
+		/**
+		 * LZ77 window of the client side of this leg, 8 to 15 bits (client_max_window_bits).
+		 */
+		private Integer clientMaxWindowBits;
+
+		/**
+		 * Messages smaller than this are sent uncompressed on this leg.
+		 */
+		private DataSize threshold;
+
+		static LegCompression withDefaults() {
+			LegCompression compression = new LegCompression();
+			compression.enabled = false;
+			compression.serverNoContextTakeover = false;
+			compression.clientNoContextTakeover = false;
+			compression.serverMaxWindowBits = 15;
+			compression.clientMaxWindowBits = 15;
+			compression.threshold = DataSize.ofBytes(128);
+			return compression;
+		}
 
 	}
 

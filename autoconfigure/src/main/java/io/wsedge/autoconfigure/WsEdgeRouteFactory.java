@@ -33,6 +33,7 @@ import io.wsedge.autoconfigure.WsEdgeProperties.Route;
 import io.wsedge.policy.OriginPolicy;
 import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.proxy.ClosePolicies;
+import io.wsedge.proxy.Compression;
 import io.wsedge.proxy.EdgeRoute;
 import io.wsedge.proxy.Limits;
 import io.wsedge.proxy.NamedInterceptor;
@@ -122,6 +123,10 @@ final class WsEdgeRouteFactory {
 							this.metrics),
 					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.route(id),
 					route.getMaxConnections(), originPolicy);
+			edgeRoute.compression(compression(route.getCompression().getClient(),
+					this.properties.getCompression().getClient(), prefix + ".compression.client"),
+					compression(route.getCompression().getUpstream(), this.properties.getCompression().getUpstream(),
+							prefix + ".compression.upstream"));
 			routes.add(new ServerRoute(edgeRoute, pattern, new UpstreamConnector(client(route, prefix))));
 		}
 		return new ServerRoutes(routes);
@@ -235,12 +240,40 @@ final class WsEdgeRouteFactory {
 		return value;
 	}
 
+	private static Compression compression(WsEdgeProperties.LegCompression route,
+			WsEdgeProperties.LegCompression global, String prefix) {
+		Integer serverBits = pick(route.getServerMaxWindowBits(), global.getServerMaxWindowBits());
+		Integer clientBits = pick(route.getClientMaxWindowBits(), global.getClientMaxWindowBits());
+		checkWindowBits(serverBits, name(route.getServerMaxWindowBits(), prefix, "server-max-window-bits"));
+		checkWindowBits(clientBits, name(route.getClientMaxWindowBits(), prefix, "client-max-window-bits"));
+		DataSize threshold = pick(route.getThreshold(), global.getThreshold());
+		if (threshold == null || threshold.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(name(route.getThreshold(), prefix, "threshold"),
+					threshold, "Must be 0 or a positive size, such as 256B.");
+		}
+		return new Compression(Boolean.TRUE.equals(pick(route.getEnabled(), global.getEnabled())),
+				Boolean.TRUE.equals(pick(route.getServerNoContextTakeover(), global.getServerNoContextTakeover())),
+				Boolean.TRUE.equals(pick(route.getClientNoContextTakeover(), global.getClientNoContextTakeover())),
+				serverBits, clientBits, threshold.toBytes());
+	}
+
+	private static void checkWindowBits(Integer bits, String name) {
+		if (bits == null || bits < 8 || bits > 15) {
+			throw new InvalidConfigurationPropertyValueException(name, bits,
+					"An LZ77 window of 8 to 15 bits (RFC 7692 §7.1.2).");
+		}
+	}
+
 	private static <T> T pick(T route, T global) {
 		return (route != null) ? route : global;
 	}
 
 	private static String name(Object routeValue, String prefix, String property) {
-		return (routeValue != null) ? prefix + "." + property : "wsedge.limits." + property;
+		if (routeValue != null) {
+			return prefix + "." + property;
+		}
+		// The global counterpart: wsedge.routes[i].limits.x -> wsedge.limits.x, and likewise for compression.
+		return prefix.replaceFirst("^wsedge\\.routes\\[\\d+\\]\\.", "wsedge.") + "." + property;
 	}
 
 	private static long positive(DataSize size, String name) {

@@ -37,6 +37,10 @@ public final class EdgeRoute {
 
 	private final OriginPolicy originPolicy;
 
+	private Compression clientCompression = Compression.OFF;
+
+	private Compression upstreamCompression = Compression.OFF;
+
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
 			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections,
@@ -100,6 +104,27 @@ public final class EdgeRoute {
 	 */
 	public OriginPolicy originPolicy() {
 		return this.originPolicy;
+	}
+
+	/**
+	 * Sets permessage-deflate for the route's legs; called once when the route is built.
+	 * @param client the client leg's settings
+	 * @param upstream the upstream leg's settings
+	 * @return this route
+	 */
+	public EdgeRoute compression(Compression client, Compression upstream) {
+		this.clientCompression = client;
+		this.upstreamCompression = upstream;
+		return this;
+	}
+
+	/**
+	 * permessage-deflate on one leg.
+	 * @param side the leg
+	 * @return its settings
+	 */
+	public Compression compression(Side side) {
+		return (side == Side.CLIENT) ? this.clientCompression : this.upstreamCompression;
 	}
 
 	/**

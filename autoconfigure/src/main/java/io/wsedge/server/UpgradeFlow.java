@@ -20,6 +20,7 @@ import io.wsedge.proxy.Handshakes;
 import io.wsedge.proxy.Limits;
 import io.wsedge.proxy.Refusal;
 import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.proxy.Side;
 import io.wsedge.proxy.UpgradeRequest;
 import io.wsedge.transport.UpstreamConnection;
 import io.wsedge.transport.UpstreamException;
@@ -93,7 +94,7 @@ public final class UpgradeFlow {
 		Mono<UpstreamConnection> connect = Mono.defer(() -> route.connector()
 			.connect(request.upstreamUri(), Handshakes.toNetty(request.upstreamHeaders()), request.subprotocolOffer(),
 					(int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize()), limits.connectTimeout(),
-					limits.closeTimeout()));
+					limits.closeTimeout(), request.route().compression(Side.UPSTREAM)));
 		if (loop != null && !loop.inEventLoop()) {
 			// Dialled from the client's loop, the upstream connection is placed on it too (Reactor Netty's
 			// colocation), so both legs of the session share one thread.

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -278,6 +279,16 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		DecompressionException inflating = find(cause, DecompressionException.class);
+		if (inflating != null) {
+			if (!this.violated) {
+				// Netty refuses a frame that would inflate past the payload limit (see Deflate).
+				boolean tooBig = String.valueOf(inflating.getMessage()).contains("maximum size");
+				violation(tooBig ? CloseCodes.MESSAGE_TOO_BIG : CloseCodes.PROTOCOL_ERROR,
+						tooBig ? "message too big when inflated" : "invalid compressed data");
+			}
+			return;
+		}
 		CorruptedWebSocketFrameException violation = findViolation(cause);
 		if (violation != null) {
 			// The decoder and the UTF-8 validator only report (see FrameDecoders): the session answers.
@@ -316,9 +327,13 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 	}
 
 	private static CorruptedWebSocketFrameException findViolation(Throwable cause) {
+		return find(cause, CorruptedWebSocketFrameException.class);
+	}
+
+	private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
 		for (Throwable current = cause; current != null; current = current.getCause()) {
-			if (current instanceof CorruptedWebSocketFrameException violation) {
-				return violation;
+			if (type.isInstance(current)) {
+				return type.cast(current);
 			}
 		}
 		return null;

@@ -20,6 +20,7 @@ import reactor.netty.http.client.WebsocketClientSpec;
 
 import org.springframework.http.HttpHeaders;
 
+import io.wsedge.proxy.Compression;
 import io.wsedge.proxy.Side;
 
 /**
@@ -52,10 +53,12 @@ public final class UpstreamConnector {
 	 * @param maxFramePayload the largest frame accepted from the upstream
 	 * @param timeout the time allowed to connect and complete the handshake
 	 * @param closeTimeout the time the upstream has to answer a close frame
+	 * @param compression permessage-deflate on this leg
 	 * @return the connection, or an {@link UpstreamException} with the status for the client
 	 */
 	public Mono<UpstreamConnection> connect(URI uri, io.netty.handler.codec.http.HttpHeaders headers,
-			String subprotocols, int maxFramePayload, Duration timeout, Duration closeTimeout) {
+			String subprotocols, int maxFramePayload, Duration timeout, Duration closeTimeout,
+			Compression compression) {
 		long closeTimeoutNanos = closeTimeout.toNanos();
 		boolean clientSentOrigin = headers.contains(HttpHeaderNames.ORIGIN);
 		if (subprotocols != null) {
@@ -69,7 +72,7 @@ public final class UpstreamConnector {
 		return this.client.headers((target) -> target.set(headers))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
 			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, maxFramePayload,
-					closeTimeoutNanos))
+					closeTimeoutNanos, compression))
 			.websocket(spec)
 			.uri(uri)
 			.connect()
@@ -82,10 +85,14 @@ public final class UpstreamConnector {
 	}
 
 	private static void install(Channel channel, boolean clientSentOrigin, int maxFramePayload,
-			long closeTimeoutNanos) {
+			long closeTimeoutNanos, Compression compression) {
 		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin, maxFramePayload);
 		NettyLeg leg = new NettyLeg(Side.UPSTREAM, channel, closeTimeoutNanos);
 		leg.handshake(handshake);
+		if (compression.enabled()) {
+			channel.pipeline()
+				.addBefore(NettyPipeline.ReactiveBridge, Deflate.HANDLER_NAME, Deflate.offer(compression, maxFramePayload));
+		}
 		channel.pipeline()
 			.addBefore(NettyPipeline.ReactiveBridge, UpstreamHandshakeAdapter.NAME, handshake)
 			.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(false))

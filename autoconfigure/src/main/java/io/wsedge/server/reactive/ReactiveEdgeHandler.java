@@ -2,6 +2,7 @@ package io.wsedge.server.reactive;
 
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,6 +24,7 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 
+import io.wsedge.proxy.Compression;
 import io.wsedge.proxy.EdgeEngine;
 import io.wsedge.proxy.EdgeRoute;
 import io.wsedge.proxy.ProxySession;
@@ -33,6 +35,7 @@ import io.wsedge.server.HandshakeRefusedException;
 import io.wsedge.server.ServerRoute;
 import io.wsedge.server.UpgradeFlow;
 import io.wsedge.server.UpgradeFlow.Prepared;
+import io.wsedge.transport.Deflate;
 import io.wsedge.transport.NettyLeg;
 import io.wsedge.transport.UpstreamConnection;
 import io.wsedge.transport.UpstreamConnector;
@@ -114,7 +117,18 @@ final class ReactiveEdgeHandler implements WebHandler {
 		HttpServerResponse nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
 		AtomicBoolean started = new AtomicBoolean();
 		// setComplete() runs WebFlux's pre-commit actions; the headers go out with the 101 response.
-		return response.setComplete().then(Mono.defer(() -> nativeResponse.sendWebsocket((in, out) -> {
+		Compression compression = edgeRoute.compression(Side.CLIENT);
+		List<String> offers = request.requestHeaders().get("Sec-WebSocket-Extensions");
+		boolean deflate = compression.enabled() && Deflate.offered(offers);
+		Channel requestChannel = ((Connection) ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()))
+			.channel();
+		return response.setComplete().then(Mono.defer(() -> {
+			if (deflate) {
+				Deflate.acceptOffer(requestChannel.pipeline(), offers, compression,
+						(int) Math.min(Integer.MAX_VALUE, edgeRoute.limits().maxPayloadSize()));
+			}
+			return Mono.empty();
+		})).then(Mono.defer(() -> nativeResponse.sendWebsocket((in, out) -> {
 			started.set(true);
 			edgeRoute.metrics().handshake(true, 101);
 			Channel channel = ((Connection) in).channel();
