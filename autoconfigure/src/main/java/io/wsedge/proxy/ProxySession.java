@@ -237,7 +237,11 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 */
 	public void shutdown() {
 		execute(() -> {
+			if (this.closing) {
+				return;
+			}
 			ClosePolicy policy = this.route.closePolicies().shutdown();
+			metrics().violation("shutdown");
 			closeByEdge(policy.code(), policy.reason(), policy.code(), policy.reason());
 		});
 	}
@@ -393,9 +397,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 		int sentCode = tooBig ? policy.code() : code;
 		String sentReason = tooBig ? policy.reason() : truncate(reason);
 		record(side, sentCode, sentReason);
-		if (tooBig) {
-			metrics().violation("payload-too-big");
-		}
+		metrics().violation(tooBig ? "payload-too-big" : (side == Side.CLIENT) ? "client-gone" : "upstream-failure");
 		leg(side).fail(sentCode, sentReason);
 		if (!this.closing) {
 			this.closing = true;
@@ -434,6 +436,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 			this.initiator = initiatorOf(side);
 			ClosePolicy policy = (side == Side.CLIENT) ? this.route.closePolicies().clientGone()
 					: this.route.closePolicies().upstreamFailure();
+			metrics().violation((side == Side.CLIENT) ? "client-gone" : "upstream-failure");
 			sendClose(side.other(), policy.code(), policy.reason());
 		}
 		else if (this.awaitingAnswer == side.other()) {

@@ -39,7 +39,10 @@ public final class RawUpstream implements AutoCloseable {
 					this.connections.add(connection);
 				}
 				catch (IOException ex) {
-					return;
+					if (this.server.isClosed()) {
+						return;
+					}
+					// A connection that closed before its handshake (a TCP health probe): keep accepting.
 				}
 				catch (Exception ex) {
 					// A broken handshake: the next connection may be fine.
@@ -89,6 +92,9 @@ public final class RawUpstream implements AutoCloseable {
 				if (line.toLowerCase().startsWith("sec-websocket-key:")) {
 					key = line.substring(line.indexOf(':') + 1).trim();
 				}
+			}
+			if (key == null) {
+				throw new IOException("The connection closed before its handshake");
 			}
 			byte[] digest = MessageDigest.getInstance("SHA-1")
 				.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));

@@ -1,0 +1,35 @@
+package io.wsedge.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import io.wsedge.metrics.MicrometerEdgeMetrics;
+import io.wsedge.proxy.EdgeMetrics;
+
+/**
+ * Auto-configuration of the edge's Micrometer metrics ({@code wsedge.*}). Runs after the meter registries are
+ * configured and before {@link WsEdgeAutoConfiguration}, whose routes resolve their meters once, as they are
+ * built.
+ */
+@AutoConfiguration(before = WsEdgeAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "wsedge.enabled", matchIfMissing = true)
+public final class WsEdgeMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(EdgeMetrics.class)
+	MicrometerEdgeMetrics wsEdgeMetrics(MeterRegistry registry) {
+		return new MicrometerEdgeMetrics(registry);
+	}
+
+}

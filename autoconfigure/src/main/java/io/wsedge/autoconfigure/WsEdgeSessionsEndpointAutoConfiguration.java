@@ -1,0 +1,31 @@
+package io.wsedge.autoconfigure;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import io.wsedge.actuate.WsEdgeSessionsEndpoint;
+import io.wsedge.proxy.EdgeEngine;
+import io.wsedge.server.ServerRoutes;
+
+/**
+ * Auto-configuration of the {@code wsedgesessions} actuator endpoint, created only when it is exposed over
+ * HTTP ({@code management.endpoints.web.exposure.include}) and its access is not turned off.
+ */
+@AutoConfiguration(after = WsEdgeAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnBean({ EdgeEngine.class, ServerRoutes.class })
+public final class WsEdgeSessionsEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	WsEdgeSessionsEndpoint wsEdgeSessionsEndpoint(EdgeEngine engine, ServerRoutes routes) {
+		return new WsEdgeSessionsEndpoint(engine, routes);
+	}
+
+}

@@ -1,0 +1,239 @@
+package io.wsedge.metrics;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import io.wsedge.api.CloseInitiator;
+import io.wsedge.api.FrameType;
+import io.wsedge.api.SessionSummary;
+import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.proxy.Side;
+
+/**
+ * The meters of one route.
+ * <p>
+ * The per-message meters ({@code wsedge.messages} and {@code wsedge.bytes}) are registered up front for every
+ * direction and frame type and held in arrays indexed by ordinal, so recording a message is two adder
+ * increments. Meters whose tag values are only known when they first happen (a rejection status, a policy, a
+ * close code) are registered on first use and kept in a map of this route, so the registry is asked once per
+ * tag value, and never per message.
+ */
+final class MicrometerRouteMetrics implements RouteMetrics {
+
+	/**
+	 * Distinct close codes counted per route in {@code wsedge.closes} before further codes are counted as
+	 * {@code other}: clients choose their own codes in 3000-4999, and must not be able to grow the number of
+	 * time series without bound.
+	 */
+	static final int MAX_CLOSE_CODES = 64;
+
+	private static final FrameType[] TYPES = FrameType.values();
+
+	private static final int OTHER_CODE = -1;
+
+	private final MeterRegistry registry;
+
+	private final Tags route;
+
+	/** Indexed by {@code from.ordinal() * TYPES.length + type.ordinal()}. */
+	private final Counter[] messages;
+
+	/** Indexed like {@link #messages}. */
+	private final Counter[] bytes;
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	private final Timer duration;
+
+	private final Counter accepted;
+
+	private final Timer connected;
+
+	private final Counter droppedByClientInterceptor;
+
+	private final Counter droppedByUpstreamInterceptor;
+
+	private final Map<String, Counter> droppedFromClient = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> droppedFromUpstream = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> violations = new ConcurrentHashMap<>();
+
+	private final Map<Integer, Counter> rejections = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> connects = new ConcurrentHashMap<>();
+
+	/** Keyed by {@code side.ordinal() * 10_000 + code}. */
+	private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+
+	MicrometerRouteMetrics(MeterRegistry registry, String routeId) {
+		this.registry = registry;
+		this.route = Tags.of("route", routeId);
+		Side[] sides = Side.values();
+		this.messages = new Counter[sides.length * TYPES.length];
+		this.bytes = new Counter[sides.length * TYPES.length];
+		for (Side side : sides) {
+			for (FrameType type : TYPES) {
+				Tags tags = this.route.and("direction", tag(side), "type", tag(type));
+				int index = side.ordinal() * TYPES.length + type.ordinal();
+				this.messages[index] = Counter.builder(MicrometerEdgeMetrics.MESSAGES)
+					.description("Messages and control frames received by the edge")
+					.tags(tags)
+					.register(registry);
+				this.bytes[index] = Counter.builder(MicrometerEdgeMetrics.BYTES)
+					.description("Payload bytes of the messages and control frames received by the edge")
+					.baseUnit("bytes")
+					.tags(tags)
+					.register(registry);
+			}
+		}
+		Gauge.builder(MicrometerEdgeMetrics.SESSIONS_ACTIVE, this.active, AtomicInteger::get)
+			.description("Sessions open now")
+			.tags(this.route)
+			.strongReference(true)
+			.register(registry);
+		this.duration = Timer.builder(MicrometerEdgeMetrics.SESSIONS_DURATION)
+			.description("How long sessions stayed open")
+			.tags(this.route)
+			.register(registry);
+		this.accepted = handshakeCounter("accepted", 101);
+		this.connected = connectTimer("success");
+		this.droppedByClientInterceptor = droppedCounter(Side.CLIENT, "interceptor");
+		this.droppedByUpstreamInterceptor = droppedCounter(Side.UPSTREAM, "interceptor");
+	}
+
+	@Override
+	public void received(Side from, FrameType type, long bytes) {
+		int index = from.ordinal() * TYPES.length + type.ordinal();
+		this.messages[index].increment();
+		this.bytes[index].increment(bytes);
+	}
+
+	@Override
+	public void dropped(Side from, String reason) {
+		if ("interceptor".equals(reason)) {
+			((from == Side.CLIENT) ? this.droppedByClientInterceptor : this.droppedByUpstreamInterceptor).increment();
+			return;
+		}
+		Map<String, Counter> counters = (from == Side.CLIENT) ? this.droppedFromClient : this.droppedFromUpstream;
+		Counter counter = counters.get(reason);
+		if (counter == null) {
+			counter = counters.computeIfAbsent(reason, (key) -> droppedCounter(from, key));
+		}
+		counter.increment();
+	}
+
+	@Override
+	public void violation(String policy) {
+		Counter counter = this.violations.get(policy);
+		if (counter == null) {
+			counter = this.violations.computeIfAbsent(policy,
+					(key) -> Counter.builder(MicrometerEdgeMetrics.POLICY_VIOLATIONS)
+						.description("Limits and close policies violated")
+						.tags(this.route)
+						.tag("policy", key)
+						.register(this.registry));
+		}
+		counter.increment();
+	}
+
+	@Override
+	public void handshake(boolean accepted, int status) {
+		// An accepted upgrade is always answered with 101 (RFC 6455 §4.2.2).
+		if (accepted) {
+			this.accepted.increment();
+			return;
+		}
+		Counter counter = this.rejections.get(status);
+		if (counter == null) {
+			counter = this.rejections.computeIfAbsent(status, (key) -> handshakeCounter("rejected", key));
+		}
+		counter.increment();
+	}
+
+	@Override
+	public void upstreamConnect(long nanos, String outcome) {
+		Timer timer = "success".equals(outcome) ? this.connected : this.connects.get(outcome);
+		if (timer == null) {
+			timer = this.connects.computeIfAbsent(outcome, this::connectTimer);
+		}
+		timer.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void sessionOpened() {
+		this.active.incrementAndGet();
+	}
+
+	@Override
+	public void sessionEnded(SessionSummary summary) {
+		this.active.decrementAndGet();
+		this.duration.record(summary.duration());
+		CloseInitiator side = summary.closedBy();
+		// The code on the leg of the side that closed first; when the edge closed, the code it sent the client.
+		int code = (side == CloseInitiator.UPSTREAM) ? summary.upstreamCloseStatus() : summary.clientCloseStatus();
+		closeCounter(side, code).increment();
+	}
+
+	private Counter closeCounter(CloseInitiator side, int code) {
+		Integer key = side.ordinal() * 10_000 + code;
+		Counter counter = this.closes.get(key);
+		if (counter != null) {
+			return counter;
+		}
+		if (this.closes.size() >= MAX_CLOSE_CODES) {
+			return this.closes.computeIfAbsent(side.ordinal() * 10_000 + OTHER_CODE,
+					(ignored) -> closeCounter(side, "other"));
+		}
+		return this.closes.computeIfAbsent(key, (ignored) -> closeCounter(side, Integer.toString(code)));
+	}
+
+	private Counter closeCounter(CloseInitiator side, String code) {
+		return Counter.builder(MicrometerEdgeMetrics.CLOSES)
+			.description("Sessions ended, by the side that closed first and its close code")
+			.tags(this.route)
+			.tag("side", side.name().toLowerCase(Locale.ROOT))
+			.tag("code", code)
+			.register(this.registry);
+	}
+
+	private Counter handshakeCounter(String outcome, int status) {
+		return Counter.builder(MicrometerEdgeMetrics.HANDSHAKES)
+			.description("Upgrade requests answered, by outcome and HTTP status")
+			.tags(this.route)
+			.tag("outcome", outcome)
+			.tag("status", Integer.toString(status))
+			.register(this.registry);
+	}
+
+	private Timer connectTimer(String outcome) {
+		return Timer.builder(MicrometerEdgeMetrics.UPSTREAM_CONNECT)
+			.description("Time taken to dial the upstream and complete its handshake, by outcome")
+			.tags(this.route)
+			.tag("outcome", outcome)
+			.register(this.registry);
+	}
+
+	private Counter droppedCounter(Side from, String reason) {
+		return Counter.builder(MicrometerEdgeMetrics.MESSAGES_DROPPED)
+			.description("Messages dropped instead of forwarded, by interceptors or policies")
+			.tags(this.route)
+			.tag("direction", tag(from))
+			.tag("reason", reason)
+			.register(this.registry);
+	}
+
+	private static String tag(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.wsedge.metrics;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import io.wsedge.api.CloseInitiator;
+import io.wsedge.api.EdgeSession;
+import io.wsedge.api.FrameType;
+import io.wsedge.api.SessionSummary;
+import io.wsedge.proxy.NamedInterceptor.InterceptorMeter;
+import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.proxy.Side;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * {@link MicrometerEdgeMetrics} without an edge: what is registered when, and the tag rules.
+ */
+class MicrometerEdgeMetricsTests {
+
+	private final MeterRegistry registry = new SimpleMeterRegistry();
+
+	private final MicrometerEdgeMetrics metrics = new MicrometerEdgeMetrics(this.registry);
+
+	@Test
+	void recordingMessagesRegistersNothing() {
+		RouteMetrics route = this.metrics.route("chat");
+		int meters = this.registry.getMeters().size();
+		for (Side side : Side.values()) {
+			for (FrameType type : FrameType.values()) {
+				route.received(side, type, 10);
+			}
+		}
+		route.dropped(Side.CLIENT, "interceptor");
+		route.dropped(Side.UPSTREAM, "interceptor");
+		route.handshake(true, 101);
+		route.upstreamConnect(1_000, "success");
+		route.sessionOpened();
+		assertThat(this.registry.getMeters()).hasSize(meters);
+		assertThat(this.registry.get(MicrometerEdgeMetrics.BYTES)
+			.tags("route", "chat", "direction", "upstream", "type", "pong")
+			.counter()
+			.count()).isEqualTo(10);
+		assertThat(this.registry.get(MicrometerEdgeMetrics.SESSIONS_ACTIVE).tags("route", "chat").gauge().value())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void sameRouteAndInterceptorGiveTheSameMeters() {
+		assertThat(this.metrics.route("chat")).isSameAs(this.metrics.route("chat"));
+		InterceptorMeter meter = this.metrics.interceptor("auth");
+		assertThat(this.metrics.interceptor("auth")).isSameAs(meter);
+		assertThat(meter.timed()).isTrue();
+	}
+
+	@Test
+	void messageDroppedByAPolicyIsTaggedWithThePolicy() {
+		RouteMetrics route = this.metrics.route("chat");
+		route.dropped(Side.UPSTREAM, "rate-limit");
+		route.dropped(Side.UPSTREAM, "rate-limit");
+		assertThat(this.registry.get(MicrometerEdgeMetrics.MESSAGES_DROPPED)
+			.tags("route", "chat", "direction", "upstream", "reason", "rate-limit")
+			.counter()
+			.count()).isEqualTo(2);
+	}
+
+	@Test
+	void closeByTheEdgeIsCountedWithTheCodeSentToTheClient() {
+		RouteMetrics route = this.metrics.route("chat");
+		route.sessionOpened();
+		route.sessionEnded(summary(CloseInitiator.EDGE, 1008, 1001));
+		route.sessionOpened();
+		route.sessionEnded(summary(CloseInitiator.UPSTREAM, 1001, 4002));
+		assertThat(this.registry.get(MicrometerEdgeMetrics.CLOSES)
+			.tags("route", "chat", "side", "edge", "code", "1008")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get(MicrometerEdgeMetrics.CLOSES)
+			.tags("route", "chat", "side", "upstream", "code", "4002")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get(MicrometerEdgeMetrics.SESSIONS_DURATION).tags("route", "chat").timer().count())
+			.isEqualTo(2);
+		assertThat(this.registry.get(MicrometerEdgeMetrics.SESSIONS_ACTIVE).tags("route", "chat").gauge().value())
+			.isZero();
+	}
+
+	@Test
+	void closeCodesBeyondTheCapAreCountedAsOther() {
+		RouteMetrics route = this.metrics.route("chat");
+		for (int code = 3000; code < 3000 + MicrometerRouteMetrics.MAX_CLOSE_CODES + 10; code++) {
+			route.sessionOpened();
+			route.sessionEnded(summary(CloseInitiator.CLIENT, code, code));
+		}
+		assertThat(this.registry.find(MicrometerEdgeMetrics.CLOSES).counters())
+			.hasSize(MicrometerRouteMetrics.MAX_CLOSE_CODES + 1);
+		assertThat(this.registry.get(MicrometerEdgeMetrics.CLOSES)
+			.tags("route", "chat", "side", "client", "code", "other")
+			.counter()
+			.count()).isEqualTo(10);
+	}
+
+	private static SessionSummary summary(CloseInitiator closedBy, int clientStatus, int upstreamStatus) {
+		EdgeSession session = mock(EdgeSession.class);
+		return new SessionSummary(session, clientStatus, "", upstreamStatus, "", closedBy, Duration.ofSeconds(3), 0,
+				0, 0, 0);
+	}
+
+}
