@@ -44,6 +44,9 @@ public final class MicrometerEdgeMetrics implements EdgeMetrics {
 	/** Counter of ended sessions; tags {@code route}, {@code side} (which closed first), {@code code}. */
 	public static final String CLOSES = "wsedge.closes";
 
+	/** Bytes through permessage-deflate, by route, leg, direction and form (wire or payload). */
+	public static final String COMPRESSION_BYTES = "wsedge.compression.bytes";
+
 	/** Counter of violated limits and close policies; tags {@code route}, {@code policy}. */
 	public static final String POLICY_VIOLATIONS = "wsedge.policy.violations";
 

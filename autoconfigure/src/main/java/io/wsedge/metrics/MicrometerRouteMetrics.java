@@ -50,6 +50,8 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 	/** Indexed like {@link #messages}. */
 	private final Counter[] bytes;
 
+	private final Counter[] compression = new Counter[8];
+
 	private final AtomicInteger active = new AtomicInteger();
 
 	private final Timer duration;
@@ -109,6 +111,30 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 		this.connected = connectTimer("success");
 		this.droppedByClientInterceptor = droppedCounter(Side.CLIENT, "interceptor");
 		this.droppedByUpstreamInterceptor = droppedCounter(Side.UPSTREAM, "interceptor");
+		for (Side leg : Side.values()) {
+			for (int received = 0; received < 2; received++) {
+				for (int wire = 0; wire < 2; wire++) {
+					this.compression[compressionIndex(leg, received == 1, wire == 1)] = Counter
+						.builder(MicrometerEdgeMetrics.COMPRESSION_BYTES)
+						.description("Bytes of data frames through permessage-deflate, compressed on the wire or as payload")
+						.baseUnit("bytes")
+						.tags(this.route)
+						.tag("leg", leg.name().toLowerCase(java.util.Locale.ROOT))
+						.tag("direction", (received == 1) ? "received" : "sent")
+						.tag("form", (wire == 1) ? "wire" : "payload")
+						.register(registry);
+				}
+			}
+		}
+	}
+
+	@Override
+	public void compression(Side leg, boolean received, boolean wire, long bytes) {
+		this.compression[compressionIndex(leg, received, wire)].increment(bytes);
+	}
+
+	private static int compressionIndex(Side leg, boolean received, boolean wire) {
+		return leg.ordinal() * 4 + (received ? 2 : 0) + (wire ? 1 : 0);
 	}
 
 	@Override

@@ -23,6 +23,16 @@ public interface RouteMetrics {
 	}
 
 	/**
+	 * Data frames passed through permessage-deflate on a leg where it was negotiated.
+	 * @param leg the leg
+	 * @param received whether the frame came from the peer (inflated) or goes to it (deflated)
+	 * @param wire whether the count is of the compressed bytes on the wire or of the payload
+	 * @param bytes the frame's size in that form
+	 */
+	default void compression(Side leg, boolean received, boolean wire, long bytes) {
+	}
+
+	/**
 	 * A message was dropped instead of forwarded.
 	 * @param from the sender
 	 * @param reason {@code interceptor} or the name of the policy that dropped it

@@ -3,12 +3,20 @@ package io.wsedge.transport;
 import java.util.List;
 import java.util.Locale;
 
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketClientExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
@@ -18,6 +26,8 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageD
 import reactor.netty.NettyPipeline;
 
 import io.wsedge.proxy.Compression;
+import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.proxy.Side;
 
 /**
  * permessage-deflate (RFC 7692) on either leg, with Netty's extension handshakers and codecs. Reactor Netty's
@@ -124,6 +134,69 @@ public final class Deflate {
 		return new WebSocketClientExtensionHandler(new PerMessageDeflateClientExtensionHandshaker(COMPRESSION_LEVEL,
 				settings.clientMaxWindowBits() < 15, settings.serverMaxWindowBits(), settings.clientNoContextTakeover(),
 				settings.serverNoContextTakeover(), filters(settings.threshold()), maxInflated));
+	}
+
+	/**
+	 * Counts the bytes on both sides of the permessage-deflate codec of a leg, if it was negotiated there, so
+	 * that the saving shows in the metrics. Call once the handshake is complete.
+	 * @param pipeline the leg's pipeline
+	 * @param metrics the route's metrics
+	 * @param leg the leg
+	 */
+	public static void meter(ChannelPipeline pipeline, RouteMetrics metrics, Side leg) {
+		if (pipeline.get(WebSocketExtensionDecoder.class) == null) {
+			return;
+		}
+		// Between the frame codec and the extension's codecs, wherever the handshaker put each of them.
+		String firstExtensionCodec = null;
+		for (java.util.Map.Entry<String, io.netty.channel.ChannelHandler> entry : pipeline) {
+			if (entry.getValue() instanceof WebSocketExtensionDecoder
+					|| entry.getValue() instanceof WebSocketExtensionEncoder) {
+				firstExtensionCodec = entry.getKey();
+				break;
+			}
+		}
+		pipeline.addBefore(firstExtensionCodec, "wsedge.compression.wire", new Meter(metrics, leg, true));
+		pipeline.addBefore(UpstreamConnector.UTF8_VALIDATOR_NAME, "wsedge.compression.payload",
+				new Meter(metrics, leg, false));
+	}
+
+	/** Counts data frames passing one point of the pipeline, both ways. */
+	private static final class Meter extends ChannelDuplexHandler {
+
+		private final RouteMetrics metrics;
+
+		private final Side leg;
+
+		private final boolean wire;
+
+		Meter(RouteMetrics metrics, Side leg, boolean wire) {
+			this.metrics = metrics;
+			this.leg = leg;
+			this.wire = wire;
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (isData(msg)) {
+				this.metrics.compression(this.leg, true, this.wire, ((WebSocketFrame) msg).content().readableBytes());
+			}
+			ctx.fireChannelRead(msg);
+		}
+
+		@Override
+		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+			if (isData(msg)) {
+				this.metrics.compression(this.leg, false, this.wire, ((WebSocketFrame) msg).content().readableBytes());
+			}
+			ctx.write(msg, promise);
+		}
+
+		private static boolean isData(Object msg) {
+			return msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+					|| msg instanceof ContinuationWebSocketFrame;
+		}
+
 	}
 
 	/** Compresses only messages of at least {@code threshold} bytes; inflates everything. */

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.junit.jupiter.api.AfterAll;
@@ -151,6 +152,32 @@ class CompressionIntegrationTests {
 	@Test
 	void bothLegsCompress() throws Exception {
 		check("both", true, true);
+	}
+
+	@Test
+	void metricsShowBytesOnTheWireAndDecompressedPerLeg() throws Exception {
+		check("both", true, true);
+		MeterRegistry registry = edge.context().getBean(MeterRegistry.class);
+		for (String leg : new String[] { "client", "upstream" }) {
+			for (String direction : new String[] { "received", "sent" }) {
+				double wire = bytes(registry, leg, direction, "wire");
+				double payload = bytes(registry, leg, direction, "payload");
+				assertThat(payload).as(leg + " " + direction).isGreaterThanOrEqualTo(20_000);
+				// Repetitive JSON shrinks several times.
+				assertThat(wire).as(leg + " " + direction).isPositive().isLessThan(payload / 3);
+			}
+		}
+		assertThat(registry.find("wsedge.compression.bytes").tag("route", "none").counter().count()).isZero();
+	}
+
+	private static double bytes(MeterRegistry registry, String leg, String direction, String form) {
+		return registry.get("wsedge.compression.bytes")
+			.tag("route", "both")
+			.tag("leg", leg)
+			.tag("direction", direction)
+			.tag("form", form)
+			.counter()
+			.count();
 	}
 
 	@Test

@@ -138,6 +138,8 @@ final class ReactiveEdgeHandler implements WebHandler {
 				.addBefore(NettyPipeline.ReactiveBridge, UpstreamConnector.UTF8_VALIDATOR_NAME,
 						new Utf8FrameValidator(false))
 				.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, client);
+			Deflate.meter(channel.pipeline(), edgeRoute.metrics(), Side.CLIENT);
+			Deflate.meter(upstream.connection().channel().pipeline(), edgeRoute.metrics(), Side.UPSTREAM);
 			session.start(client, upstream.leg(), subprotocol, prepared.admission());
 			client.bind(session, channel.eventLoop());
 			upstream.leg().bind(session, channel.eventLoop());
