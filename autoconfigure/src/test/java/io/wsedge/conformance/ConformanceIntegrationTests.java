@@ -8,8 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.wsedge.testsupport.EdgeApp;
+import io.wsedge.testsupport.NoLeaks;
 import io.wsedge.testsupport.RawClient;
 import io.wsedge.testsupport.RawClient.Frame;
 import io.wsedge.testsupport.RawUpstream;
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RFC 6455 on both legs, driven with raw sockets so that the tests can send what no well-behaved peer sends.
  * A violation is answered with the right close code and nothing of it is forwarded.
  */
+@ExtendWith(NoLeaks.class)
 class ConformanceIntegrationTests {
 
 	private static TestUpstream upstream;
