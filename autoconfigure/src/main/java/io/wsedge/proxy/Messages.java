@@ -14,15 +14,25 @@ import io.wsedge.api.FrameType;
 
 /**
  * A message in the engine is either one {@link WebSocketFrame} (an unfragmented message or a control frame)
- * or {@link Fragments}; these helpers treat both alike without wrapping the common case.
+ * or {@link Fragments}; these helpers treat both alike without wrapping the common case. Internal to the
+ * engine, but for {@link #type(WebSocketFrame)}.
  */
-final class Messages {
+public final class Messages {
 
 	private Messages() {
 	}
 
 	static FrameType type(Object message) {
-		WebSocketFrame frame = (message instanceof Fragments fragments) ? fragments.head : (WebSocketFrame) message;
+		return type((message instanceof Fragments fragments) ? fragments.head : (WebSocketFrame) message);
+	}
+
+	/**
+	 * The API type of a frame that starts a message or is a control frame.
+	 * @param frame the frame
+	 * @return its type
+	 * @throws IllegalArgumentException for a continuation frame
+	 */
+	public static FrameType type(WebSocketFrame frame) {
 		if (frame instanceof TextWebSocketFrame) {
 			return FrameType.TEXT;
 		}

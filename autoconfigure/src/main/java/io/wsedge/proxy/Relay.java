@@ -206,7 +206,8 @@ final class Relay {
 	private void runChain(Object message, int start) {
 		MessageContext context = this.context;
 		NamedInterceptor[] chain = this.chain;
-		for (int i = start; i < chain.length; i++) {
+		// A drop or close decided by the code that completed a deferred stage ends the chain there too.
+		for (int i = start; i < chain.length && context.outcome == MessageContext.FORWARD; i++) {
 			NamedInterceptor interceptor = chain[i];
 			NamedInterceptor.InterceptorMeter meter = interceptor.meter();
 			try {
@@ -230,9 +231,6 @@ final class Relay {
 			if (pending != null) {
 				suspend(message, i + 1, pending, interceptor);
 				return;
-			}
-			if (context.outcome != MessageContext.FORWARD) {
-				break;
 			}
 		}
 		finish(message, context);

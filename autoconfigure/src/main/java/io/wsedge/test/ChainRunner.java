@@ -37,6 +37,7 @@ import io.wsedge.proxy.EdgeEngine;
 import io.wsedge.proxy.EdgeRoute;
 import io.wsedge.proxy.Leg;
 import io.wsedge.proxy.Limits;
+import io.wsedge.proxy.Messages;
 import io.wsedge.proxy.NamedInterceptor;
 import io.wsedge.proxy.ProxySession;
 import io.wsedge.proxy.RouteMetrics;
@@ -546,20 +547,8 @@ public final class ChainRunner implements AutoCloseable {
 		}
 
 		private FrameType type(WebSocketFrame frame) {
-			if (frame instanceof TextWebSocketFrame) {
-				return FrameType.TEXT;
-			}
-			if (frame instanceof BinaryWebSocketFrame) {
-				return FrameType.BINARY;
-			}
-			if (frame instanceof PingWebSocketFrame) {
-				return FrameType.PING;
-			}
-			if (frame instanceof PongWebSocketFrame) {
-				return FrameType.PONG;
-			}
 			// A continuation frame carries on the message's type.
-			return this.messageType;
+			return (frame instanceof ContinuationWebSocketFrame) ? this.messageType : Messages.type(frame);
 		}
 
 		@Override

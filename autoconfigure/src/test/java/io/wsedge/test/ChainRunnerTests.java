@@ -105,6 +105,26 @@ class ChainRunnerTests {
 	}
 
 	@Test
+	void dropDecidedWhenADeferredStageCompletesSkipsLaterInterceptors() {
+		List<String> ran = new ArrayList<>();
+		ClientFrameInterceptor lookup = (frame) -> {
+			java.util.concurrent.CompletableFuture<Void> pending = new java.util.concurrent.CompletableFuture<>();
+			CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> {
+				frame.drop();
+				pending.complete(null);
+			});
+			frame.defer(pending);
+		};
+		ClientFrameInterceptor later = (frame) -> ran.add(frame.text());
+		try (ChainRunner runner = ChainRunner.builder().clientInterceptors(lookup, later).build()) {
+			Outcome outcome = runner.fromClient().text("x");
+			assertThat(outcome.dropped()).isTrue();
+			assertThat(outcome.isForwarded()).isFalse();
+			assertThat(ran).isEmpty();
+		}
+	}
+
+	@Test
 	void throwingInterceptorClosesWithTheInterceptorErrorCodes() {
 		ClientFrameInterceptor broken = (frame) -> {
 			throw new IllegalStateException("broken on purpose");
