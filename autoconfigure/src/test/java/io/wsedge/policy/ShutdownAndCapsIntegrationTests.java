@@ -67,6 +67,29 @@ class ShutdownAndCapsIntegrationTests {
 	}
 
 	@Test
+	void globalAllowedOriginsAndRequireOrigin() throws Exception {
+		try (TestUpstream upstream = TestUpstream.start()) {
+			Map<String, String> properties = route(upstream, "/echo");
+			properties.put("wsedge.allowed-origins", "https://app.example.com,http://localhost:[*]");
+			properties.put("wsedge.require-origin", "true");
+			try (EdgeApp edge = EdgeApp.start(properties)) {
+				try (RawClient allowed = RawClient.connect(edge.port(), "/ws/echo", 0, "Origin: https://app.example.com")) {
+					assertThat(allowed.status()).isEqualTo(101);
+				}
+				try (RawClient anyPort = RawClient.connect(edge.port(), "/ws/echo", 0, "Origin: http://localhost:5173")) {
+					assertThat(anyPort.status()).isEqualTo(101);
+				}
+				try (RawClient other = RawClient.connect(edge.port(), "/ws/echo", 0, "Origin: https://app.example.org")) {
+					assertThat(other.status()).isEqualTo(403);
+				}
+				try (RawClient none = RawClient.connect(edge.port(), "/ws/echo", 0)) {
+					assertThat(none.status()).as("no Origin with require-origin").isEqualTo(403);
+				}
+			}
+		}
+	}
+
+	@Test
 	void upstreamOutsideThePolicyChosenAtRunTimeIsRefusedWith403BeforeAnyConnection() {
 		try (TestUpstream upstream = TestUpstream.start()) {
 			Map<String, String> properties = route(upstream, "/echo");
