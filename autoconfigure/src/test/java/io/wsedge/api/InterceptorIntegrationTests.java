@@ -1,35 +1,51 @@
 package io.wsedge.api;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.wsedge.api.InterceptorTestConfiguration.Seen;
 import io.wsedge.testsupport.EdgeApp;
+import io.wsedge.testsupport.EdgeApp.Stack;
 import io.wsedge.testsupport.TestClient;
 import io.wsedge.testsupport.TestClient.Close;
 import io.wsedge.testsupport.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The interceptor API end to end: beans in a real edge, the JDK's WebSocket client, a real upstream.
+ * The interceptor API end to end: beans in a real edge, the JDK's WebSocket client, a real upstream, on each
+ * server stack.
  */
+@ParameterizedClass
+@EnumSource(Stack.class)
 class InterceptorIntegrationTests {
+
+	@Parameter
+	private Stack stack;
 
 	private static TestUpstream upstream;
 
 	private static EdgeApp edge;
 
-	@BeforeAll
-	static void start() {
+	@BeforeParameterizedClassInvocation
+	static void start(Stack stack) {
+		// What the interceptors saw is kept per marker; each stack starts from nothing.
+		InterceptorTestConfiguration.SEEN.clear();
+		InterceptorTestConfiguration.SUMMARIES.clear();
 		upstream = TestUpstream.start();
 		Map<String, String> properties = new LinkedHashMap<>();
 		route(properties, 0, "main", "/ws/main", "/echo");
@@ -42,7 +58,7 @@ class InterceptorIntegrationTests {
 		properties.put("wsedge.routes[3].interceptors.exclude", "orderB,recorder,actions");
 		route(properties, 4, "upgrade", "/ws/upgrade", "/echo");
 		properties.put("wsedge.routes[4].interceptors.exclude", "orderA,orderB,orderC");
-		edge = EdgeApp.start(properties, InterceptorTestConfiguration.class);
+		edge = EdgeApp.start(stack, properties, InterceptorTestConfiguration.class);
 	}
 
 	private static void route(Map<String, String> properties, int index, String id, String path, String target) {
@@ -51,7 +67,7 @@ class InterceptorIntegrationTests {
 		properties.put("wsedge.routes[" + index + "].upstream", upstream.uri(target).toString());
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stop() {
 		edge.close();
 		upstream.close();
@@ -129,6 +145,8 @@ class InterceptorIntegrationTests {
 
 	@Test
 	void controlFramesPassThroughTheChainWithTheirOwnTypes() throws Exception {
+		// Tomcat answers a client's ping itself and never hands it on: see clientPingIsAnsweredByTomcat.
+		assumeTrue(this.stack == Stack.REACTIVE, "client pings reach interceptors on the reactive stack only");
 		TestClient client = connect("/ws/main", "ping");
 		java.util.concurrent.CompletableFuture<String> pong = new java.util.concurrent.CompletableFuture<>();
 		TestClient pinger = TestClient.connectWithPongs(edge.ws("/ws/main?t=ping2"), pong);
@@ -144,6 +162,21 @@ class InterceptorIntegrationTests {
 		assertThat(pong.get(10, TimeUnit.SECONDS)).isEqualTo("edge-ping");
 		pinger.close(1000, "");
 		client.close(1000, "");
+	}
+
+	@Test
+	void clientPingIsAnsweredByTomcat() throws Exception {
+		assumeTrue(this.stack == Stack.SERVLET, "on the reactive stack the ping goes through the chain");
+		CompletableFuture<String> pong = new CompletableFuture<>();
+		TestClient pinger = TestClient.connectWithPongs(edge.ws("/ws/main?t=tomcat-ping"), pong);
+		pinger.socket().sendPing(ByteBuffer.wrap("client-ping".getBytes(StandardCharsets.UTF_8)));
+		assertThat(pong.get(10, TimeUnit.SECONDS)).isEqualTo("client-ping");
+		// The chain never saw the ping: the first thing it sees is the message sent after it.
+		pinger.send("after the ping");
+		Seen first = (Seen) seen("tomcat-ping");
+		assertThat(first.type()).isEqualTo(FrameType.TEXT);
+		assertThat(first.text()).isEqualTo("after the ping");
+		pinger.close(1000, "");
 	}
 
 	@Test

@@ -3,15 +3,21 @@ package io.wsedge.proxy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.wsedge.testsupport.EdgeApp;
+import io.wsedge.testsupport.EdgeApp.Stack;
 import io.wsedge.testsupport.SilentServer;
 import io.wsedge.testsupport.TestClient;
 import io.wsedge.testsupport.TestClient.Close;
@@ -21,9 +27,15 @@ import io.wsedge.testsupport.TestUpstream.Received;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The proxy end to end: the JDK's WebSocket client, a real edge on a free port, and a real upstream server.
+ * The proxy end to end: the JDK's WebSocket client, a real edge on a free port, and a real upstream server,
+ * on each server stack.
  */
+@ParameterizedClass
+@EnumSource(Stack.class)
 class ProxyIntegrationTests {
+
+	@Parameter
+	private Stack stack;
 
 	private static TestUpstream upstream;
 
@@ -33,8 +45,8 @@ class ProxyIntegrationTests {
 
 	private static EdgeApp edge;
 
-	@BeforeAll
-	static void start() throws Exception {
+	@BeforeParameterizedClassInvocation
+	static void start(Stack stack) throws Exception {
 		upstream = TestUpstream.start();
 		secureUpstream = TestUpstream.startSecure();
 		silent = new SilentServer();
@@ -52,7 +64,7 @@ class ProxyIntegrationTests {
 		properties.put("spring.ssl.bundle.jks.upstream.truststore.location", "classpath:test-upstream-truststore.p12");
 		properties.put("spring.ssl.bundle.jks.upstream.truststore.password", "changeit");
 		properties.put("spring.ssl.bundle.jks.upstream.truststore.type", "PKCS12");
-		edge = EdgeApp.start(properties);
+		edge = EdgeApp.start(stack, properties);
 	}
 
 	private static void route(Map<String, String> properties, int index, String id, String path, String uri) {
@@ -61,7 +73,7 @@ class ProxyIntegrationTests {
 		properties.put("wsedge.routes[" + index + "].upstream", uri);
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stop() throws Exception {
 		edge.close();
 		upstream.close();
@@ -197,6 +209,18 @@ class ProxyIntegrationTests {
 		assertThat(close.code()).isEqualTo(1014);
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
 		awaitNoSessions();
+	}
+
+	@Test
+	void upstreamPingReachesTheClientAndItsPongGoesBack() throws Exception {
+		CompletableFuture<String> pong = new CompletableFuture<>();
+		TestClient client = TestClient.connectWithPongs(edge.ws("/ws/commands?t=upstream-ping"), pong);
+		client.send("ping from-upstream");
+		// The JDK client answers the relayed ping itself; its pong is relayed to the upstream.
+		assertThat(upstream.session("t=upstream-ping").pongs.poll(10, TimeUnit.SECONDS)).isEqualTo("from-upstream");
+		assertThat(pong).isNotDone();
+		client.close(1000, "");
+		client.awaitClose(Duration.ofSeconds(5));
 	}
 
 	@Test

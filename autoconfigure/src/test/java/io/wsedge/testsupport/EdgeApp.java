@@ -2,6 +2,7 @@ package io.wsedge.testsupport;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +14,30 @@ import org.springframework.context.ConfigurableApplicationContext;
 import io.wsedge.proxy.EdgeEngine;
 
 /**
- * A real edge: a Spring Boot application with the starter's auto-configuration on a free port.
+ * A real edge: a Spring Boot application with the starter's auto-configuration on a free port, on either
+ * server stack.
  */
 public final class EdgeApp implements AutoCloseable {
+
+	/** The server stack an edge runs on. */
+	public enum Stack {
+
+		/** Spring WebFlux on Reactor Netty. */
+		REACTIVE(WebApplicationType.REACTIVE),
+
+		/** Spring MVC with Spring's WebSocket support on Tomcat. */
+		SERVLET(WebApplicationType.SERVLET);
+
+		private final WebApplicationType type;
+
+		Stack(WebApplicationType type) {
+			this.type = type;
+		}
+
+	}
+
+	private static final String TOMCAT_REACTIVE_MANAGEMENT = "org.springframework.boot.tomcat.autoconfigure.actuate.web."
+			+ "server.TomcatReactiveManagementContextAutoConfiguration";
 
 	private final ConfigurableApplicationContext context;
 
@@ -24,21 +46,38 @@ public final class EdgeApp implements AutoCloseable {
 	}
 
 	/**
-	 * Starts an edge.
+	 * Starts an edge on the reactive stack.
 	 * @param properties application properties, such as the routes
 	 * @param sources extra configuration classes (interceptor beans)
 	 * @return the running edge
 	 */
 	public static EdgeApp start(Map<String, String> properties, Class<?>... sources) {
+		return start(Stack.REACTIVE, properties, sources);
+	}
+
+	/**
+	 * Starts an edge.
+	 * @param stack the server stack
+	 * @param properties application properties, such as the routes
+	 * @param sources extra configuration classes (interceptor beans)
+	 * @return the running edge
+	 */
+	public static EdgeApp start(Stack stack, Map<String, String> properties, Class<?>... sources) {
 		List<String> args = new ArrayList<>();
 		args.add("server.port=0");
 		args.add("server.address=127.0.0.1");
 		args.add("spring.main.banner-mode=off");
-		properties.forEach((key, value) -> args.add(key + "=" + value));
-		Class<?>[] all = new Class<?>[sources.length + 1];
-		all[0] = TestEdgeApplication.class;
-		System.arraycopy(sources, 0, all, 1, sources.length);
-		SpringApplication application = new SpringApplicationBuilder(all).web(WebApplicationType.REACTIVE)
+		Map<String, String> all = new LinkedHashMap<>(properties);
+		if (stack == Stack.REACTIVE) {
+			// Tomcat is on the test class path for the servlet stack. On the reactive stack with a management port
+			// of its own, Boot would set up a Tomcat management server beside Reactor Netty's and fail on the clash.
+			all.merge("spring.autoconfigure.exclude", TOMCAT_REACTIVE_MANAGEMENT, (own, ours) -> own + "," + ours);
+		}
+		all.forEach((key, value) -> args.add(key + "=" + value));
+		Class<?>[] classes = new Class<?>[sources.length + 1];
+		classes[0] = TestEdgeApplication.class;
+		System.arraycopy(sources, 0, classes, 1, sources.length);
+		SpringApplication application = new SpringApplicationBuilder(classes).web(stack.type)
 			.properties(args.toArray(String[]::new))
 			.build();
 		return new EdgeApp(application.run());

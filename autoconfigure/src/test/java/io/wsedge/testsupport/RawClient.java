@@ -207,6 +207,30 @@ public final class RawClient implements AutoCloseable {
 	}
 
 	/**
+	 * Reads the next data message, joining its fragments (the servlet edge sends text over 8 KB in fragments).
+	 * @return the message as one frame: the first fragment's opcode, the whole payload
+	 * @throws IOException on socket errors or end of stream
+	 */
+	public Frame readMessage() throws IOException {
+		Frame first = readFrame();
+		if (first.fin() || (first.opcode() != 0x1 && first.opcode() != 0x2)) {
+			return first;
+		}
+		ByteArrayOutputStream payload = new ByteArrayOutputStream();
+		payload.writeBytes(first.payload());
+		Frame next;
+		do {
+			next = readFrame();
+			if (next.opcode() != 0x0) {
+				throw new IOException("Expected a continuation frame, got opcode " + next.opcode());
+			}
+			payload.writeBytes(next.payload());
+		}
+		while (!next.fin());
+		return new Frame(true, first.opcode(), first.masked(), payload.toByteArray());
+	}
+
+	/**
 	 * Reads frames until a close frame, skipping data and pings.
 	 * @return the close frame
 	 * @throws IOException on socket errors or end of stream before a close frame

@@ -17,7 +17,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -41,7 +44,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * <li>{@code /proto}: like echo, supports only the subprotocol {@code chat.v2};</li>
  * <li>{@code /forbidden}: refuses the upgrade with 403;</li>
  * <li>{@code /commands}: echoes, except for the text commands {@code close <code> <reason>},
- * {@code die} (drops the TCP connection without a close frame) and {@code send <count> <size>}.</li>
+ * {@code die} (drops the TCP connection without a close frame), {@code send <count> <size>} and
+ * {@code ping <payload>} (sends a ping; pongs are recorded, not echoed).</li>
  * </ul>
  */
 public final class TestUpstream implements AutoCloseable {
@@ -106,11 +110,17 @@ public final class TestUpstream implements AutoCloseable {
 				String command = text.text();
 				if (command.startsWith("close ")) {
 					String[] parts = command.split(" ", 3);
-					return out.sendClose(Integer.parseInt(parts[1]), parts[2]).thenMany(Flux.empty());
+					// Through the same outbound stream as the replies before it, so that it cannot overtake them
+					// (sendClose() writes at once, ahead of replies still queued).
+					return Flux.just(new CloseWebSocketFrame(Integer.parseInt(parts[1]), parts[2]));
 				}
 				if (command.equals("die")) {
 					in.withConnection((connection) -> connection.channel().close());
 					return Flux.empty();
+				}
+				if (command.startsWith("ping ")) {
+					byte[] payload = command.substring(5).getBytes(StandardCharsets.UTF_8);
+					return Flux.just(new PingWebSocketFrame(Unpooled.wrappedBuffer(payload)));
 				}
 				if (command.startsWith("send ")) {
 					String[] parts = command.split(" ");
@@ -118,6 +128,9 @@ public final class TestUpstream implements AutoCloseable {
 					int size = Integer.parseInt(parts[2]);
 					return Flux.range(0, count).map((i) -> new TextWebSocketFrame(numbered(i, size)));
 				}
+			}
+			if (frame instanceof PongWebSocketFrame) {
+				return Flux.empty();
 			}
 			return Flux.just(frame.retain());
 		});
@@ -171,6 +184,9 @@ public final class TestUpstream implements AutoCloseable {
 		public final HttpHeaders headers;
 
 		public final BlockingQueue<Received> messages = new LinkedBlockingQueue<>();
+
+		/** The payloads of the pongs received, as text. */
+		public final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
 
 		public final CompletableFuture<WebSocketCloseStatus> close = new CompletableFuture<>();
 
@@ -247,6 +263,10 @@ public final class TestUpstream implements AutoCloseable {
 		}
 
 		void record(WebSocketFrame frame) {
+			if (frame instanceof PongWebSocketFrame) {
+				this.session.pongs.add(frame.content().toString(StandardCharsets.UTF_8));
+				return;
+			}
 			if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
 				this.partial = Unpooled.buffer();
 				this.text = frame instanceof TextWebSocketFrame;

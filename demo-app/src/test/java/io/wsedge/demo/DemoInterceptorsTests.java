@@ -13,39 +13,57 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The demo's example interceptors, through the real demo app with the JDK's WebSocket client.
+ * The demo's example interceptors, through the real demo app with the JDK's WebSocket client, on the reactive
+ * stack (the default) and on the servlet stack (the {@code mvc} profile).
  */
+@ParameterizedClass
+@ValueSource(strings = { "default", "mvc" })
 class DemoInterceptorsTests {
+
+	@Parameter
+	private String profile;
 
 	private static ConfigurableApplicationContext demo;
 
 	private static int port;
 
-	@BeforeAll
-	static void start() throws Exception {
+	@BeforeParameterizedClassInvocation
+	static void start(String profile) throws Exception {
 		int upstreamPort;
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			upstreamPort = socket.getLocalPort();
 		}
-		demo = new SpringApplicationBuilder(DemoApplication.class).run("--server.port=0",
-				"--demo.upstream.port=" + upstreamPort, "--management.server.port=0");
+		demo = new SpringApplicationBuilder(DemoApplication.class).profiles(profile)
+			.run("--server.port=0", "--demo.upstream.port=" + upstreamPort, "--management.server.port=0");
 		port = Integer.parseInt(demo.getEnvironment().getProperty("local.server.port"));
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stop() {
 		demo.close();
+	}
+
+	@Test
+	void profileChoosesTheServerStack() {
+		Class<?> expected = this.profile.equals("mvc") ? ServletWebServerApplicationContext.class
+				: ReactiveWebServerApplicationContext.class;
+		assertThat(demo).isInstanceOf(expected);
 	}
 
 	@Test
