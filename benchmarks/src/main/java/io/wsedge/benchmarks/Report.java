@@ -1,0 +1,240 @@
+package io.wsedge.benchmarks;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import io.wsedge.benchmarks.Results.Idle;
+import io.wsedge.benchmarks.Results.Traffic;
+
+/**
+ * The results of one run as Markdown tables: each scenario with the direct path, the edge and nginx side by
+ * side, their ratio to direct, and which targets of the issue were met.
+ */
+final class Report {
+
+	/** Reference figures from the issue, measured elsewhere: HAProxy's 16 KiB throughput relative to direct. */
+	static final double HAPROXY_BINARY_RATIO = 0.80;
+
+	/** Reference: latency nginx adds at p50 at 5,000 msg/s. */
+	static final double REFERENCE_ADDED_P50_MICROS = 85;
+
+	/** Above this share of a core used by other processes, a row is marked as run on a shared machine. */
+	static final double NOISY_PERCENT = 25;
+
+	private final Runner.Settings settings;
+
+	private final boolean pinned;
+
+	private final String nginxVersion;
+
+	private final List<Traffic> traffic;
+
+	private final List<Idle> idle;
+
+	private final ZonedDateTime date = ZonedDateTime.now();
+
+	Report(Runner.Settings settings, boolean pinned, String nginxVersion, List<Traffic> traffic, List<Idle> idle) {
+		this.settings = settings;
+		this.pinned = pinned;
+		this.nginxVersion = nginxVersion;
+		this.traffic = traffic;
+		this.idle = idle;
+	}
+
+	static String line(Traffic row) {
+		return String.format(Locale.ROOT,
+				"%-28s %-7s %9.0f msg/s %8.2f MB/s  p50 %7.1f p90 %7.1f p99 %7.1f p99.9 %8.1f us  proxy %6.2f us/msg"
+						+ "  (proxy %3.0f%%, load %3.0f%%, other %3.0f%% of a core)%s",
+				row.scenario(), row.target(), row.messagesPerSecond(), row.megabytesPerSecond(),
+				row.percentileMicros(50), row.percentileMicros(90), row.percentileMicros(99),
+				row.percentileMicros(99.9), row.cpuMicrosPerMessage(), row.proxyPercent(), row.loadPercent(),
+				row.otherPercent(), problems(row));
+	}
+
+	static String line(Idle row) {
+		return String.format(Locale.ROOT,
+				"%-28s %-7s %6d sessions %7.0f handshakes/s  RSS %6.1f KB/session  heap %6.1f KB/session"
+						+ "  proxy %5.0f us/handshake%s",
+				"idle", row.target(), row.sessions(), row.handshakesPerSecond(), row.rssPerSessionKb(),
+				row.heapPerSessionKb(), row.cpuMicrosPerHandshake(),
+				(row.failed() > 0) ? "  FAILED " + row.failed() : "");
+	}
+
+	private static String note(Traffic row) {
+		String note = problems(row).trim();
+		if (row.otherPercent() > NOISY_PERCENT) {
+			note = (note.isEmpty() ? "" : note + "; ") + "shared CPU";
+		}
+		return note;
+	}
+
+	private static String problems(Traffic row) {
+		StringBuilder problems = new StringBuilder();
+		if (row.failed() > 0) {
+			problems.append("  FAILED handshakes ").append(row.failed());
+		}
+		if (row.errors() > 0) {
+			problems.append("  errors ").append(row.errors());
+		}
+		if (row.skipped() > 0) {
+			problems.append("  skipped ").append(row.skipped());
+		}
+		if (row.messages() == 0) {
+			problems.append("  NO MESSAGES");
+		}
+		return problems.toString();
+	}
+
+	List<Traffic> traffic() {
+		return this.traffic;
+	}
+
+	List<Idle> idle() {
+		return this.idle;
+	}
+
+	String markdown() {
+		StringBuilder md = new StringBuilder();
+		md.append("Run of ").append(this.date.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
+			.append(": ")
+			.append(Proc.cores())
+			.append(" cores (")
+			.append(Proc.cpuModel())
+			.append("), Java ")
+			.append(Runtime.version())
+			.append(", ")
+			.append(this.pinned ? "edge and nginx pinned to core 0, load client and upstream to core 1"
+					: "not pinned")
+			.append(", nginx ")
+			.append((this.nginxVersion != null) ? this.nginxVersion : "not installed")
+			.append(". Windows: ")
+			.append(this.settings.warmup().toMillis() / 1000.0)
+			.append(" s warm-up, ")
+			.append(this.settings.measure().toMillis() / 1000.0)
+			.append(" s measured; edge JVM ")
+			.append(String.join(" ", this.settings.edgeJvm()))
+			.append(".\n\n");
+		md.append("| Scenario | Target | msg/s | MB/s | vs direct | p50 µs | p90 µs | p99 µs | p99.9 µs "
+				+ "| proxy CPU µs/msg | other CPU | note |\n");
+		md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+		for (Traffic row : this.traffic) {
+			Optional<Traffic> direct = find(baseScenario(row.scenario()), "direct");
+			String ratio = direct.map((d) -> fmt("%.2fx", row.messagesPerSecond() / d.messagesPerSecond()))
+				.orElse("");
+			md.append(fmt("| %s | %s | %.0f | %.2f | %s | %.0f | %.0f | %.0f | %.0f | %s | %.0f%% | %s |\n",
+					row.scenario(), row.target(), row.messagesPerSecond(), row.megabytesPerSecond(),
+					row.target().equals("direct") ? "1.00x" : ratio, row.percentileMicros(50),
+					row.percentileMicros(90), row.percentileMicros(99), row.percentileMicros(99.9),
+					row.target().equals("direct") ? "-" : fmt("%.2f", row.cpuMicrosPerMessage()),
+					row.otherPercent(), note(row)));
+		}
+		if (!this.idle.isEmpty()) {
+			md.append("\n| Idle sessions | Target | sessions | handshakes/s | vs direct | RSS KB/session "
+					+ "| live heap KB/session | proxy CPU µs/handshake |\n");
+			md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+			Optional<Idle> direct = this.idle.stream().filter((row) -> row.target().equals("direct")).findFirst();
+			for (Idle row : this.idle) {
+				boolean isDirect = row.target().equals("direct");
+				md.append(fmt("| idle | %s | %d%s | %.0f | %s | %s | %s | %s |\n", row.target(), row.sessions(),
+						(row.failed() > 0) ? " (" + row.failed() + " failed)" : "", row.handshakesPerSecond(),
+						direct.map((d) -> fmt("%.2fx", row.handshakesPerSecond() / d.handshakesPerSecond()))
+							.orElse(""),
+						isDirect ? "-" : fmt("%.1f", row.rssPerSessionKb()),
+						row.heapBefore() < 0 ? "-" : fmt("%.1f", row.heapPerSessionKb()),
+						isDirect ? "-" : fmt("%.0f", row.cpuMicrosPerHandshake())));
+			}
+		}
+		md.append("\n").append(targets());
+		return md.toString();
+	}
+
+	/** The issue's targets, each met or missed by this run's figures. */
+	String targets() {
+		StringBuilder md = new StringBuilder("| Target | Measured | Met |\n| --- | --- | --- |\n");
+		Optional<Traffic> textNginx = find("text-64B", "nginx");
+		find("text-64B+interceptors", "edge").ifPresent((edge) -> {
+			double cpu = edge.cpuMicrosPerMessage();
+			target(md, "64 B text, three interceptors (one rewriting): <= 1.0 µs edge CPU/msg",
+					fmt("%.2f µs/msg", cpu), cpu <= 1.0, edge);
+			target(md, "64 B text, three interceptors: msg/s >= nginx's (nginx without interceptors)",
+					fmt("%.0f msg/s vs nginx %s", edge.messagesPerSecond(),
+							textNginx.map((n) -> fmt("%.0f", n.messagesPerSecond())).orElse("not run")),
+					textNginx.map((n) -> edge.messagesPerSecond() >= n.messagesPerSecond()).orElse(null), edge,
+					textNginx.orElse(null));
+		});
+		find("binary-16KiB", "edge").ifPresent((edge) -> {
+			double cpu = edge.cpuMicrosPerMessage();
+			Optional<Traffic> direct = find("binary-16KiB", "direct");
+			double ratio = direct.map((d) -> edge.megabytesPerSecond() / d.megabytesPerSecond()).orElse(Double.NaN);
+			target(md, "16 KiB binary: <= 20 µs edge CPU/msg", fmt("%.2f µs/msg", cpu), cpu <= 20, edge);
+			target(md, fmt("16 KiB binary: MB/s >= HAProxy's (reference %.2fx of direct)", HAPROXY_BINARY_RATIO),
+					fmt("%.2fx of direct", ratio), ratio >= HAPROXY_BINARY_RATIO, edge, direct.orElse(null));
+		});
+		Optional<Traffic> direct = find("latency-256B", "direct");
+		Optional<Traffic> edge = find("latency-256B", "edge");
+		if (direct.isPresent() && edge.isPresent()) {
+			Optional<Traffic> nginx = find("latency-256B", "nginx");
+			for (double percentile : new double[] { 50, 90 }) {
+				double added = edge.get().percentileMicros(percentile) - direct.get().percentileMicros(percentile);
+				Double nginxAdded = nginx
+					.map((n) -> n.percentileMicros(percentile) - direct.get().percentileMicros(percentile))
+					.orElse((percentile == 50) ? REFERENCE_ADDED_P50_MICROS : null);
+				String name = fmt("Latency added at %,d msg/s, p%.0f: <= nginx's", this.settings.latencyRate(),
+						percentile);
+				target(md, name,
+						fmt("edge +%.0f µs; nginx %s", added,
+								nginx.isPresent() ? fmt("+%.0f µs", nginxAdded)
+										: (nginxAdded != null) ? "not run (reference +85 µs)" : "not run"),
+						(nginxAdded != null) ? added <= nginxAdded : null, edge.get(), direct.get(),
+						nginx.orElse(null));
+			}
+		}
+		Optional<Idle> idleEdge = this.idle.stream().filter((row) -> row.target().equals("edge")).findFirst();
+		idleEdge.ifPresent((row) -> {
+			md.append(fmt("| Idle session at %d: <= 8 KB live heap | %.1f KB | %s |\n", row.sessions(),
+					row.heapPerSessionKb(), met(row.heapPerSessionKb() <= 8)));
+			md.append(fmt("| Idle session at %d: <= 8 KB RSS growth | %.1f KB | %s |\n", row.sessions(),
+					row.rssPerSessionKb(), met(row.rssPerSessionKb() <= 8)));
+			Optional<Idle> nginx = this.idle.stream().filter((n) -> n.target().equals("nginx")).findFirst();
+			md.append(fmt("| Handshakes/s >= nginx's | %.0f vs nginx %s | %s |\n", row.handshakesPerSecond(),
+					nginx.map((n) -> fmt("%.0f", n.handshakesPerSecond())).orElse("not run"),
+					nginx.map((n) -> met(row.handshakesPerSecond() >= n.handshakesPerSecond()))
+						.orElse("not checked (nginx not run)")));
+		});
+		return md.toString();
+	}
+
+	/** One target's row; {@code met} is {@code null} when the run could not check it. */
+	private static void target(StringBuilder md, String target, String measured, Boolean met, Traffic... rows) {
+		String verdict = (met == null) ? "not checked (nginx not run)" : met(met);
+		for (Traffic row : rows) {
+			if (row != null && row.otherPercent() > NOISY_PERCENT) {
+				verdict += " (shared CPU in the run)";
+				break;
+			}
+		}
+		md.append(fmt("| %s | %s | %s |\n", target, measured, verdict));
+	}
+
+	private static String met(boolean met) {
+		return met ? "met" : "**missed**";
+	}
+
+	private Optional<Traffic> find(String scenario, String target) {
+		return this.traffic.stream()
+			.filter((row) -> row.scenario().equals(scenario) && row.target().equals(target))
+			.findFirst();
+	}
+
+	private static String baseScenario(String scenario) {
+		return scenario.replace("+interceptors", "");
+	}
+
+	private static String fmt(String format, Object... args) {
+		return String.format(Locale.ROOT, format, args);
+	}
+
+}

@@ -1,0 +1,449 @@
+package io.wsedge.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.wsedge.benchmarks.Results.Idle;
+import io.wsedge.benchmarks.Results.Traffic;
+import io.wsedge.benchmarks.edge.BenchEdgeApplication;
+import io.wsedge.benchmarks.load.LoadClient;
+import io.wsedge.benchmarks.load.Workload;
+
+/**
+ * Runs every scenario against the direct upstream, the edge and nginx (when installed) in the same run, and
+ * reports them side by side. The edge and nginx run alone on core 0; this process (the load client) and the
+ * upstream share core 1. Every figure is taken over the same measured window: the counters of the load
+ * client, and the CPU time of every process from /proc, from which the CPU other processes used is derived.
+ */
+final class Runner {
+
+	/** Upstream event loops: one, on the load core. */
+	private static final int UPSTREAM_THREADS = 1;
+
+	private final Settings settings;
+
+	private final PrintStream out;
+
+	private final Path dir;
+
+	private final List<Traffic> traffic = new ArrayList<>();
+
+	private final List<Idle> idle = new ArrayList<>();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	private Child upstream;
+
+	private Child edge;
+
+	private int edgePort;
+
+	private Nginx.Running nginx;
+
+	private boolean histogram;
+
+	private int retries;
+
+	private String idleHistogram;
+
+	Runner(Settings settings, PrintStream out, Path dir) {
+		this.settings = settings;
+		this.out = out;
+		this.dir = dir;
+	}
+
+	/**
+	 * Also takes class histograms of the edge around the measured idle pass, to tell where a session's heap
+	 * goes.
+	 * @param histogram whether to
+	 * @return this runner
+	 */
+	Runner histogram(boolean histogram) {
+		this.histogram = histogram;
+		return this;
+	}
+
+	/**
+	 * Runs a traffic scenario again, up to {@code retries} times, while other processes took more than
+	 * {@link Report#NOISY_PERCENT} of a core during it, and keeps the quietest run.
+	 * @param retries the most runs again
+	 * @return this runner
+	 */
+	Runner retries(int retries) {
+		this.retries = retries;
+		return this;
+	}
+
+	/** The idle sessions' heap by class, when {@link #histogram} was asked for. */
+	String idleHistogram() {
+		return this.idleHistogram;
+	}
+
+	Report run() throws IOException, InterruptedException {
+		if (!this.settings.pin()) {
+			Pinning.disable();
+		}
+		boolean pinned = Pinning.pinSelf();
+		this.out.println("wsedge benchmark: " + Proc.cores() + " cores, " + Proc.cpuModel() + ", Java "
+				+ Runtime.version() + (pinned ? "; edge and nginx on core 0, load client and upstream on core 1"
+						: "; not pinned (taskset missing, one core, or --no-pin)"));
+		this.out.println("logs in " + this.dir);
+		Files.createDirectories(this.dir);
+		String nginxVersion = Nginx.installed() && this.settings.nginx() ? Nginx.version() : null;
+		Report report = new Report(this.settings, pinned, nginxVersion, this.traffic, this.idle);
+		try (LoadClient client = new LoadClient(1)) {
+			this.upstream = Child.start("upstream", Child.java(List.of("-Xms256m", "-Xmx1g"), "upstream",
+					"--threads=" + UPSTREAM_THREADS), Pinning.LOAD_CORE, this.dir);
+			int upstreamPort = Integer.parseInt(this.upstream.awaitLine(Bench.UPSTREAM_READY, Duration.ofSeconds(30)));
+			URI direct = URI.create("ws://127.0.0.1:" + upstreamPort + "/echo");
+			if (nginxVersion != null) {
+				this.nginx = Nginx.start(upstreamPort, this.dir.resolve("nginx"));
+			}
+			else {
+				this.out.println("nginx: " + (Nginx.installed() ? "off (--no-nginx)" : "not installed"));
+			}
+			startEdge(upstreamPort, Mode.PLAIN);
+			List<Target> targets = targets(direct, null);
+			warmUp(client, targets, false);
+			for (Scenario scenario : this.settings.trafficScenarios()) {
+				for (Target target : targets) {
+					record(measure(client, scenario, scenario.id(), target));
+				}
+			}
+			if (this.settings.idleSessions() > 0) {
+				for (Target target : targets) {
+					if (this.settings.idleSessions() >= 1000) {
+						// The handshake path gets its own warm-up, then the measured pass.
+						measureIdle(client, target, 1000);
+					}
+					recordIdle(measureIdle(client, target, this.settings.idleSessions()));
+				}
+			}
+			if (this.settings.interceptors()) {
+				stopEdge();
+				startEdge(upstreamPort, Mode.INTERCEPTORS);
+				Target edge = targets(direct, BenchEdgeApplication.PREAMBLE).get(1);
+				warmUp(client, List.of(edge), false);
+				for (Scenario scenario : this.settings.trafficScenarios()) {
+					record(measure(client, scenario, scenario.id() + "+interceptors", edge));
+				}
+			}
+			if (this.settings.compression()) {
+				// Both legs compress: the client and the upstream offer and accept permessage-deflate. Through
+				// nginx they negotiate it end to end, and nginx relays compressed frames.
+				stopEdge();
+				startEdge(upstreamPort, Mode.COMPRESSION);
+				List<Target> compressed = targets(direct, null);
+				// Compressed traffic through the edge also warms the load client's and the upstream's deflate.
+				warmUp(client, compressed.subList(1, 2), true);
+				for (Scenario scenario : this.settings.trafficScenarios()) {
+					Scenario deflate = new Scenario(scenario.id() + "+deflate",
+							scenario.workload().withCompression(true));
+					for (Target target : compressed) {
+						record(measure(client, deflate, deflate.id(), target));
+					}
+				}
+			}
+		}
+		finally {
+			stopEdge();
+			if (this.nginx != null) {
+				this.nginx.child().close();
+			}
+			if (this.upstream != null) {
+				this.upstream.close();
+			}
+		}
+		return report;
+	}
+
+	private List<Target> targets(URI direct, String preamble) {
+		List<Target> targets = new ArrayList<>();
+		targets.add(new Target("direct", direct, List.of(), null, false));
+		targets.add(new Target("edge", URI.create("ws://127.0.0.1:" + this.edgePort + BenchEdgeApplication.PATH),
+				List.of(this.edge.pid()), preamble, true));
+		if (this.nginx != null) {
+			targets.add(new Target("nginx", URI.create("ws://127.0.0.1:" + this.nginx.port() + "/echo"),
+					Proc.tree(this.nginx.child().pid()), null, false));
+		}
+		return targets;
+	}
+
+	private void startEdge(int upstreamPort, Mode mode) throws IOException, InterruptedException {
+		List<String> args = new ArrayList<>(List.of("edge", "--upstream=ws://127.0.0.1:" + upstreamPort + "/echo"));
+		if (mode == Mode.INTERCEPTORS) {
+			args.add("--interceptors");
+		}
+		else if (mode == Mode.COMPRESSION) {
+			args.add("--compression");
+		}
+		this.edge = Child.start("edge-" + mode.name().toLowerCase(java.util.Locale.ROOT),
+				Child.java(this.settings.edgeJvm(), args.toArray(String[]::new)), Pinning.PROXY_CORE, this.dir);
+		this.edgePort = Integer.parseInt(this.edge.awaitLine(BenchEdgeApplication.READY, Duration.ofSeconds(60)));
+	}
+
+	private void stopEdge() {
+		if (this.edge != null) {
+			this.edge.close();
+			this.edge = null;
+		}
+	}
+
+	/** Lets the JIT compile the proxies' paths before anything is measured. */
+	private void warmUp(LoadClient client, List<Target> targets, boolean compress) throws InterruptedException {
+		if (this.settings.warmup().isZero()) {
+			return;
+		}
+		Scenario warm = new Scenario("warm-up", Workload.closedLoop(this.settings.connections(),
+				this.settings.inFlight(), 64, false)
+			.withCompression(compress)
+			.withTimes(this.settings.warmup(), this.settings.warmup()));
+		for (Target target : targets) {
+			if (!target.name().equals("direct")) {
+				measure(client, warm, "warm-up", target);
+			}
+		}
+	}
+
+	private Traffic measure(LoadClient client, Scenario scenario, String name, Target target)
+			throws InterruptedException {
+		Traffic run = measureOnce(client, scenario, name, target);
+		Traffic quietest = run;
+		for (int i = 0; i < this.retries && run.otherPercent() > Report.NOISY_PERCENT; i++) {
+			this.out.println(Report.line(run) + "  (shared CPU: again)");
+			run = measureOnce(client, scenario, name, target);
+			if (run.otherPercent() < quietest.otherPercent()) {
+				quietest = run;
+			}
+		}
+		return quietest;
+	}
+
+	private Traffic measureOnce(LoadClient client, Scenario scenario, String name, Target target)
+			throws InterruptedException {
+		Workload workload = scenario.workload().withPreamble(target.preamble());
+		Duration openTimeout = Duration.ofSeconds(60);
+		try (LoadClient.Run run = client.open(target.uri(), workload, List.of(), 128, openTimeout)) {
+			run.start();
+			Thread.sleep(workload.warmup().toMillis());
+			LoadClient.Snapshot start = run.snapshot();
+			Cpu cpu0 = cpu(target);
+			Thread.sleep(workload.measure().toMillis());
+			LoadClient.Snapshot end = run.snapshot();
+			Cpu cpu1 = cpu(target);
+			run.stop(Duration.ofSeconds(2));
+			Cpu used = cpu1.minus(cpu0);
+			return new Traffic(name, target.name(), run.openConnections(), run.failedHandshakes(),
+					end.nanos() - start.nanos(), end.messages() - start.messages(), end.bytes() - start.bytes(),
+					end.latency(), used.proxy(), used.load(), used.other(), used.softirq(),
+					end.errors() - start.errors() + run.failedHandshakes(), end.skipped() - start.skipped());
+		}
+		finally {
+			Thread.sleep(this.settings.pause().toMillis());
+		}
+	}
+
+	private Idle measureIdle(LoadClient client, Target target, int sessions)
+			throws InterruptedException, IOException {
+		Workload workload = new Workload(sessions, 0, 0, 64, false, null, false, Duration.ZERO, Duration.ZERO);
+		long heapBefore = target.edge() ? heap() : -1;
+		boolean histogram = this.histogram && target.edge() && sessions == this.settings.idleSessions();
+		HeapHistogram classesBefore = histogram ? HeapHistogram.of(this.edge.pid()) : null;
+		long rssBefore = Proc.rssBytes(target.proxyPids());
+		Cpu cpu0 = cpu(target);
+		// Several loopback source addresses, so that ephemeral ports never run short.
+		List<String> sources = (sessions > 2000) ? List.of("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5",
+				"127.0.0.6", "127.0.0.7", "127.0.0.8", "127.0.0.9") : List.of();
+		try (LoadClient.Run run = client.open(target.uri(), workload, sources, 128, Duration.ofSeconds(120))) {
+			Cpu used = cpu(target).minus(cpu0);
+			Thread.sleep(settle(sessions));
+			long rssOpen = Proc.rssBytes(target.proxyPids());
+			long heapOpen = target.edge() ? heap() : -1;
+			if (histogram) {
+				this.idleHistogram = HeapHistogram.of(this.edge.pid()).growthSince(classesBefore, sessions, 30);
+				Files.writeString(this.dir.resolve("edge-idle-histogram.md"), this.idleHistogram);
+				this.out.println(this.idleHistogram);
+			}
+			if (run.failedHandshakes() > 0) {
+				this.out.println("  " + run.failedHandshakes() + " handshakes failed on " + target.name() + ", first: "
+						+ run.firstFailure());
+			}
+			return new Idle(target.name(), run.openConnections(), run.failedHandshakes(), run.handshakeNanos(),
+					used.proxy(), rssBefore, rssOpen, heapBefore, heapOpen, used.other());
+		}
+		finally {
+			// Lets the proxy finish closing before the next pass measures it.
+			Thread.sleep(settle(sessions) * 2);
+		}
+	}
+
+	private static long settle(int sessions) {
+		return (sessions >= 1000) ? 1000 : 200;
+	}
+
+	/** The edge's live heap after a full GC, in bytes. */
+	private long heap() throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.edgePort + "/bench/heap"))
+			.timeout(Duration.ofSeconds(60))
+			.build();
+		String body = this.http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+		String heap = body.substring(body.indexOf("heap=") + 5);
+		return Long.parseLong(heap.substring(0, heap.indexOf(' ')));
+	}
+
+	private Cpu cpu(Target target) {
+		List<Long> ours = new ArrayList<>();
+		ours.add(ProcessHandle.current().pid());
+		ours.add(this.upstream.pid());
+		if (this.edge != null) {
+			ours.add(this.edge.pid());
+		}
+		if (this.nginx != null) {
+			ours.addAll(Proc.tree(this.nginx.child().pid()));
+		}
+		long[] machine = Proc.machine();
+		long load = Proc.cpuNanos(ProcessHandle.current().pid()) + Proc.cpuNanos(this.upstream.pid());
+		return new Cpu(Proc.cpuNanos(target.proxyPids()), load, machine[0] - Proc.cpuNanos(ours), machine[1]);
+	}
+
+	private void record(Traffic row) {
+		this.traffic.add(row);
+		this.out.println(Report.line(row));
+	}
+
+	private void recordIdle(Idle row) {
+		this.idle.add(row);
+		this.out.println(Report.line(row));
+	}
+
+	/** How the edge runs. */
+	private enum Mode {
+
+		PLAIN, INTERCEPTORS, COMPRESSION
+
+	}
+
+	/**
+	 * A proxy or the upstream itself.
+	 *
+	 * @param name {@code direct}, {@code edge} or {@code nginx}
+	 * @param uri where the load client connects
+	 * @param proxyPids the proxy's processes (none for direct)
+	 * @param preamble the message each connection sends first, or {@code null}
+	 * @param edge whether it is the edge (which tells its live heap)
+	 */
+	record Target(String name, URI uri, List<Long> proxyPids, String preamble, boolean edge) {
+	}
+
+	/**
+	 * A traffic scenario.
+	 *
+	 * @param id its name in the results
+	 * @param workload what the load client does
+	 */
+	record Scenario(String id, Workload workload) {
+	}
+
+	/** CPU time counters at one moment, or their difference over a window. */
+	private record Cpu(long proxy, long load, long other, long softirq) {
+
+		Cpu minus(Cpu earlier) {
+			return new Cpu(this.proxy - earlier.proxy, this.load - earlier.load,
+					Math.max(0, this.other - earlier.other), this.softirq - earlier.softirq);
+		}
+
+	}
+
+	/**
+	 * How long and how big a run is.
+	 *
+	 * @param warmup traffic before each measured window
+	 * @param measure the measured window
+	 * @param pause between runs
+	 * @param connections connections of the throughput scenarios
+	 * @param inFlight messages in flight per connection in the throughput scenarios
+	 * @param latencyRate messages per second of the latency scenario
+	 * @param latencyConnections connections of the latency scenario
+	 * @param fanIn connections of the fan-in scenario, one message per second each
+	 * @param idleSessions idle sessions, 0 to skip
+	 * @param nginx whether to run nginx when installed
+	 * @param interceptors whether to run the scenarios again with the demo-like interceptors
+	 * @param compression whether to run the scenarios again with permessage-deflate on both legs
+	 * @param pin whether to pin processes to cores
+	 * @param edgeJvm the edge's JVM options
+	 */
+	record Settings(Duration warmup, Duration measure, Duration pause, int connections, int inFlight, int latencyRate,
+			int latencyConnections, int fanIn, int idleSessions, boolean nginx, boolean interceptors,
+			boolean compression, boolean pin, List<String> edgeJvm) {
+
+		static final List<String> EDGE_JVM = List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m");
+
+		static Settings defaults() {
+			return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(8), Duration.ofMillis(500), 64, 16, 5000,
+					64, 1000, 9000, true, true, true, true, EDGE_JVM);
+		}
+
+		/** Every scenario at full size, shorter windows: about two minutes. */
+		static Settings quick() {
+			return defaults().withTimes(Duration.ofSeconds(2), Duration.ofSeconds(4));
+		}
+
+		/** Every scenario once, small and short, for CI: no figure of it means anything. */
+		static Settings smoke() {
+			return new Settings(Duration.ofMillis(300), Duration.ofMillis(700), Duration.ofMillis(100), 8, 4, 400,
+					8, 50, 200, true, true, true, false, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+		}
+
+		Settings withTimes(Duration warmup, Duration measure) {
+			return new Settings(warmup, measure, this.pause, this.connections, this.inFlight, this.latencyRate,
+					this.latencyConnections, this.fanIn, this.idleSessions, this.nginx, this.interceptors,
+					this.compression, this.pin, this.edgeJvm);
+		}
+
+		Settings withIdleSessions(int sessions) {
+			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
+					this.latencyRate, this.latencyConnections, this.fanIn, sessions, this.nginx, this.interceptors,
+					this.compression, this.pin, this.edgeJvm);
+		}
+
+		Settings withFanIn(int connections) {
+			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
+					this.latencyRate, this.latencyConnections, connections, this.idleSessions, this.nginx,
+					this.interceptors, this.compression, this.pin, this.edgeJvm);
+		}
+
+		Settings withSwitches(boolean nginx, boolean interceptors, boolean compression, boolean pin) {
+			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
+					this.latencyRate, this.latencyConnections, this.fanIn, this.idleSessions, nginx, interceptors,
+					compression, pin, this.edgeJvm);
+		}
+
+		List<Scenario> trafficScenarios() {
+			List<Scenario> scenarios = new ArrayList<>();
+			scenarios.add(new Scenario("text-64B", Workload.closedLoop(this.connections, this.inFlight, 64, false)
+				.withTimes(this.warmup, this.measure)));
+			scenarios.add(new Scenario("binary-16KiB", Workload
+				.closedLoop(this.connections, this.inFlight, 16 * 1024, true)
+				.withTimes(this.warmup, this.measure)));
+			scenarios.add(new Scenario("latency-256B", Workload
+				.openLoop(this.latencyConnections, this.latencyRate, 256)
+				.withTimes(this.warmup, this.measure)));
+			if (this.fanIn > 0) {
+				scenarios.add(new Scenario("fan-in", Workload.openLoop(this.fanIn, this.fanIn, 64)
+					.withTimes(this.warmup, this.measure)));
+			}
+			return scenarios;
+		}
+
+	}
+
+}

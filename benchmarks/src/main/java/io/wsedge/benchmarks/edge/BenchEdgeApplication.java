@@ -1,0 +1,95 @@
+package io.wsedge.benchmarks.edge;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The edge under test: an application with the starter and one route, {@code /ws}, to the echo upstream, as a
+ * user's application would have it (actuator and its meter registry included). With {@code interceptors} on,
+ * three interceptors like the demo's run on the route: first-message authentication and JSON validation on
+ * client messages, card-number redaction (a rewrite) on upstream messages. A {@code /bench/heap} endpoint tells
+ * the live heap after a full GC.
+ */
+@SpringBootApplication
+public class BenchEdgeApplication {
+
+	/** The token the first-message authentication expects; the load client sends it as its preamble. */
+	public static final String TOKEN = "bench-token";
+
+	/** The preamble a client sends first when the interceptors are on. */
+	public static final String PREAMBLE = "{\"token\":\"" + TOKEN + "\"}";
+
+	/** The client-facing path of the route. */
+	public static final String PATH = "/ws";
+
+	/** What the edge prints once it serves, followed by its port. */
+	public static final String READY = "wsedge-bench edge ready port=";
+
+	/**
+	 * Starts an edge.
+	 * @param upstream the upstream URI
+	 * @param port the port, 0 for any free one
+	 * @param interceptors whether the demo-like interceptors run
+	 * @param compression whether both legs negotiate permessage-deflate
+	 * @return the running application
+	 */
+	public static ConfigurableApplicationContext start(String upstream, int port, boolean interceptors,
+			boolean compression) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("server.address", "127.0.0.1");
+		properties.put("server.port", port);
+		properties.put("spring.main.banner-mode", "off");
+		properties.put("logging.level.root", "WARN");
+		properties.put("wsedge.limits.max-connections", 0);
+		properties.put("wsedge.routes[0].id", "bench");
+		properties.put("wsedge.routes[0].path", PATH);
+		properties.put("wsedge.routes[0].upstream", upstream);
+		if (interceptors) {
+			properties.put("bench.interceptors", true);
+			properties.put("wsedge.routes[0].interceptors.include", "firstMessageAuth,jsonValidator,redactor");
+		}
+		if (compression) {
+			properties.put("wsedge.compression.client.enabled", true);
+			properties.put("wsedge.compression.upstream.enabled", true);
+		}
+		return new SpringApplicationBuilder(BenchEdgeApplication.class).properties(properties).run();
+	}
+
+	/**
+	 * Runs an edge until the process is killed:
+	 * {@code --upstream=ws://... [--port=N] [--interceptors] [--compression]}.
+	 * @param args the arguments
+	 */
+	public static void main(String[] args) {
+		String upstream = null;
+		int port = 0;
+		boolean interceptors = false;
+		boolean compression = false;
+		for (String arg : args) {
+			if (arg.startsWith("--upstream=")) {
+				upstream = arg.substring("--upstream=".length());
+			}
+			else if (arg.startsWith("--port=")) {
+				port = Integer.parseInt(arg.substring("--port=".length()));
+			}
+			else if (arg.equals("--interceptors")) {
+				interceptors = true;
+			}
+			else if (arg.equals("--compression")) {
+				compression = true;
+			}
+		}
+		if (upstream == null) {
+			throw new IllegalArgumentException("--upstream=ws://host:port/ is required");
+		}
+		io.wsedge.benchmarks.Bench.exitWithParent();
+		ConfigurableApplicationContext context = start(upstream, port, interceptors, compression);
+		System.out.println(READY + context.getEnvironment().getProperty("local.server.port"));
+		System.out.flush();
+	}
+
+}
