@@ -60,7 +60,7 @@ public final class Bench {
 				      --quick              shorter windows (2 s warm-up, 4 s measured)
 				      --warmup=3s --measure=8s    the windows of each run
 				      --idle-sessions=9000 --fan-in=1000   scenario sizes (0 skips)
-				      --no-nginx --no-interceptors --no-compression --no-pin
+				      --no-nginx --no-interceptors --no-compression --no-servlet --no-pin
 				      --retries=2          runs a row again while other processes used over 25% of a core
 				      --histogram          the edge's heap by class around the idle pass
 				      --docs=docs/benchmarks.md   also write the results into that file
@@ -75,6 +75,7 @@ public final class Bench {
 		boolean nginx = true;
 		boolean interceptors = true;
 		boolean compression = true;
+		boolean servlet = true;
 		boolean pin = true;
 		boolean histogram = false;
 		int retries = 2;
@@ -112,6 +113,9 @@ public final class Bench {
 			else if (arg.equals("--no-compression")) {
 				compression = false;
 			}
+			else if (arg.equals("--no-servlet")) {
+				servlet = false;
+			}
 			else if (arg.equals("--no-pin")) {
 				pin = false;
 			}
@@ -126,7 +130,7 @@ public final class Bench {
 			}
 		}
 		settings = settings.withSwitches(nginx && settings.nginx(), interceptors && settings.interceptors(),
-				compression && settings.compression(), pin && settings.pin());
+				compression && settings.compression(), servlet && settings.servlet(), pin && settings.pin());
 		Path dir = Path.of(System.getProperty("java.io.tmpdir"),
 				"wsedge-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 		Report report = new Runner(settings, System.out, dir).histogram(histogram).retries(retries).run();

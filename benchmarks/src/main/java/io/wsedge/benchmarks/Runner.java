@@ -153,6 +153,16 @@ final class Runner {
 					}
 				}
 			}
+			if (this.settings.servlet()) {
+				// The same edge on Spring MVC and Tomcat (the servlet adapter over the same engine).
+				stopEdge();
+				startEdge(upstreamPort, Mode.SERVLET);
+				Target edge = targets(direct, null).get(1);
+				warmUp(client, List.of(edge), false);
+				for (Scenario scenario : this.settings.trafficScenarios()) {
+					record(measure(client, scenario, scenario.id() + "+servlet", edge));
+				}
+			}
 		}
 		finally {
 			stopEdge();
@@ -185,6 +195,9 @@ final class Runner {
 		}
 		else if (mode == Mode.COMPRESSION) {
 			args.add("--compression");
+		}
+		else if (mode == Mode.SERVLET) {
+			args.add("--servlet");
 		}
 		this.edge = Child.start("edge-" + mode.name().toLowerCase(java.util.Locale.ROOT),
 				Child.java(this.settings.edgeJvm(), args.toArray(String[]::new)), Pinning.PROXY_CORE, this.dir);
@@ -328,7 +341,7 @@ final class Runner {
 	/** How the edge runs. */
 	private enum Mode {
 
-		PLAIN, INTERCEPTORS, COMPRESSION
+		PLAIN, INTERCEPTORS, COMPRESSION, SERVLET
 
 	}
 
@@ -383,13 +396,13 @@ final class Runner {
 	 */
 	record Settings(Duration warmup, Duration measure, Duration pause, int connections, int inFlight, int latencyRate,
 			int latencyConnections, int fanIn, int idleSessions, boolean nginx, boolean interceptors,
-			boolean compression, boolean pin, List<String> edgeJvm) {
+			boolean compression, boolean servlet, boolean pin, List<String> edgeJvm) {
 
 		static final List<String> EDGE_JVM = List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m");
 
 		static Settings defaults() {
 			return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(8), Duration.ofMillis(500), 64, 16, 5000,
-					64, 1000, 9000, true, true, true, true, EDGE_JVM);
+					64, 1000, 9000, true, true, true, true, true, EDGE_JVM);
 		}
 
 		/** Every scenario at full size, shorter windows: about two minutes. */
@@ -400,31 +413,32 @@ final class Runner {
 		/** Every scenario once, small and short, for CI: no figure of it means anything. */
 		static Settings smoke() {
 			return new Settings(Duration.ofMillis(300), Duration.ofMillis(700), Duration.ofMillis(100), 8, 4, 400,
-					8, 50, 200, true, true, true, false, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+					8, 50, 200, true, true, true, true, false, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
 		}
 
 		Settings withTimes(Duration warmup, Duration measure) {
 			return new Settings(warmup, measure, this.pause, this.connections, this.inFlight, this.latencyRate,
 					this.latencyConnections, this.fanIn, this.idleSessions, this.nginx, this.interceptors,
-					this.compression, this.pin, this.edgeJvm);
+					this.compression, this.servlet, this.pin, this.edgeJvm);
 		}
 
 		Settings withIdleSessions(int sessions) {
 			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
 					this.latencyRate, this.latencyConnections, this.fanIn, sessions, this.nginx, this.interceptors,
-					this.compression, this.pin, this.edgeJvm);
+					this.compression, this.servlet, this.pin, this.edgeJvm);
 		}
 
 		Settings withFanIn(int connections) {
 			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
 					this.latencyRate, this.latencyConnections, connections, this.idleSessions, this.nginx,
-					this.interceptors, this.compression, this.pin, this.edgeJvm);
+					this.interceptors, this.compression, this.servlet, this.pin, this.edgeJvm);
 		}
 
-		Settings withSwitches(boolean nginx, boolean interceptors, boolean compression, boolean pin) {
+		Settings withSwitches(boolean nginx, boolean interceptors, boolean compression, boolean servlet,
+				boolean pin) {
 			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
 					this.latencyRate, this.latencyConnections, this.fanIn, this.idleSessions, nginx, interceptors,
-					compression, pin, this.edgeJvm);
+					compression, servlet, pin, this.edgeJvm);
 		}
 
 		List<Scenario> trafficScenarios() {
@@ -433,6 +447,9 @@ final class Runner {
 				.withTimes(this.warmup, this.measure)));
 			scenarios.add(new Scenario("binary-16KiB", Workload
 				.closedLoop(this.connections, this.inFlight, 16 * 1024, true)
+				.withTimes(this.warmup, this.measure)));
+			// A chatty JSON stream, the case permessage-deflate is for (run plain and with +deflate).
+			scenarios.add(new Scenario("json-4KiB", Workload.closedLoop(this.connections, this.inFlight, 4096, false)
 				.withTimes(this.warmup, this.measure)));
 			scenarios.add(new Scenario("latency-256B", Workload
 				.openLoop(this.latencyConnections, this.latencyRate, 256)

@@ -35,14 +35,17 @@ public class BenchEdgeApplication {
 	 * @param port the port, 0 for any free one
 	 * @param interceptors whether the demo-like interceptors run
 	 * @param compression whether both legs negotiate permessage-deflate
+	 * @param servlet whether the edge runs on Spring MVC and Tomcat instead of WebFlux and Reactor Netty
 	 * @return the running application
 	 */
 	public static ConfigurableApplicationContext start(String upstream, int port, boolean interceptors,
-			boolean compression) {
+			boolean compression, boolean servlet) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", port);
 		properties.put("spring.main.banner-mode", "off");
+		// Both stacks are on the classpath; the edge runs on the one asked for.
+		properties.put("spring.main.web-application-type", servlet ? "servlet" : "reactive");
 		properties.put("logging.level.root", "WARN");
 		properties.put("wsedge.limits.max-connections", 0);
 		properties.put("wsedge.routes[0].id", "bench");
@@ -61,7 +64,7 @@ public class BenchEdgeApplication {
 
 	/**
 	 * Runs an edge until the process is killed:
-	 * {@code --upstream=ws://... [--port=N] [--interceptors] [--compression]}.
+	 * {@code --upstream=ws://... [--port=N] [--interceptors] [--compression] [--servlet]}.
 	 * @param args the arguments
 	 */
 	public static void main(String[] args) {
@@ -69,6 +72,7 @@ public class BenchEdgeApplication {
 		int port = 0;
 		boolean interceptors = false;
 		boolean compression = false;
+		boolean servlet = false;
 		for (String arg : args) {
 			if (arg.startsWith("--upstream=")) {
 				upstream = arg.substring("--upstream=".length());
@@ -82,12 +86,15 @@ public class BenchEdgeApplication {
 			else if (arg.equals("--compression")) {
 				compression = true;
 			}
+			else if (arg.equals("--servlet")) {
+				servlet = true;
+			}
 		}
 		if (upstream == null) {
 			throw new IllegalArgumentException("--upstream=ws://host:port/ is required");
 		}
 		io.wsedge.benchmarks.Bench.exitWithParent();
-		ConfigurableApplicationContext context = start(upstream, port, interceptors, compression);
+		ConfigurableApplicationContext context = start(upstream, port, interceptors, compression, servlet);
 		System.out.println(READY + context.getEnvironment().getProperty("local.server.port"));
 		System.out.flush();
 	}
