@@ -182,28 +182,38 @@ public final class RawClient implements AutoCloseable {
 	 * @throws IOException on socket errors or end of stream
 	 */
 	public Frame readFrame() throws IOException {
-		int first = this.in.readUnsignedByte();
-		int second = this.in.readUnsignedByte();
+		return readFrame(this.in);
+	}
+
+	/**
+	 * Reads one frame from a stream, unmasking it if it is masked.
+	 * @param in the stream
+	 * @return the frame
+	 * @throws IOException on socket errors or end of stream
+	 */
+	static Frame readFrame(DataInputStream in) throws IOException {
+		int first = in.readUnsignedByte();
+		int second = in.readUnsignedByte();
 		long length = second & 0x7F;
 		if (length == 126) {
-			length = this.in.readUnsignedShort();
+			length = in.readUnsignedShort();
 		}
 		else if (length == 127) {
-			length = this.in.readLong();
+			length = in.readLong();
 		}
 		byte[] mask = null;
 		if ((second & 0x80) != 0) {
 			mask = new byte[4];
-			this.in.readFully(mask);
+			in.readFully(mask);
 		}
 		byte[] payload = new byte[(int) length];
-		this.in.readFully(payload);
+		in.readFully(payload);
 		if (mask != null) {
 			for (int i = 0; i < payload.length; i++) {
 				payload[i] ^= mask[i % 4];
 			}
 		}
-		return new Frame((first & 0x80) != 0, first & 0x0F, (second & 0x80) != 0, payload);
+		return new Frame((first & 0x80) != 0, first & 0x0F, mask != null, payload);
 	}
 
 	/**

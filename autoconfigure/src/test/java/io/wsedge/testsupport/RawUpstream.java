@@ -117,28 +117,7 @@ public final class RawUpstream implements AutoCloseable {
 
 		/** Reads the next frame as the edge sent it. */
 		public Frame readFrame() throws IOException {
-			int first = this.in.readUnsignedByte();
-			int second = this.in.readUnsignedByte();
-			long length = second & 0x7F;
-			if (length == 126) {
-				length = this.in.readUnsignedShort();
-			}
-			else if (length == 127) {
-				length = this.in.readLong();
-			}
-			byte[] mask = null;
-			if ((second & 0x80) != 0) {
-				mask = new byte[4];
-				this.in.readFully(mask);
-			}
-			byte[] payload = new byte[(int) length];
-			this.in.readFully(payload);
-			if (mask != null) {
-				for (int i = 0; i < payload.length; i++) {
-					payload[i] ^= mask[i % 4];
-				}
-			}
-			return new Frame((first & 0x80) != 0, first & 0x0F, mask != null, payload);
+			return RawClient.readFrame(this.in);
 		}
 
 		/** Writes raw bytes, well-formed or not. */
