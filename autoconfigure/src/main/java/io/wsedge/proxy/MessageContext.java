@@ -1,11 +1,11 @@
 package io.wsedge.proxy;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameContext;
@@ -31,6 +31,8 @@ final class MessageContext implements FrameContext {
 	private FrameType type;
 
 	private byte[] payloadCopy;
+
+	private String textCache;
 
 	private boolean replaced;
 
@@ -65,6 +67,7 @@ final class MessageContext implements FrameContext {
 		this.message = null;
 		this.type = null;
 		this.payloadCopy = null;
+		this.textCache = null;
 		this.replaced = false;
 		this.newBytes = null;
 		this.newText = null;
@@ -125,7 +128,14 @@ final class MessageContext implements FrameContext {
 		if (this.type != FrameType.TEXT) {
 			throw new IllegalStateException("text() is for TEXT messages; this is " + this.type);
 		}
-		return this.replaced ? replacementText() : Messages.text(this.message);
+		if (this.replaced) {
+			return replacementText();
+		}
+		// Decoded once per message, however many interceptors read it.
+		if (this.textCache == null) {
+			this.textCache = Messages.text(this.message);
+		}
+		return this.textCache;
 	}
 
 	@Override
@@ -238,10 +248,8 @@ final class MessageContext implements FrameContext {
 	}
 
 	private static void requireUtf8(byte[] data) {
-		try {
-			StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(data));
-		}
-		catch (CharacterCodingException ex) {
+		// Netty's check allocates no decoder (RFC 3629: no overlong forms, no surrogates).
+		if (!ByteBufUtil.isText(Unpooled.wrappedBuffer(data), StandardCharsets.UTF_8)) {
 			throw new IllegalArgumentException("Payload of a text message or close reason must be valid UTF-8");
 		}
 	}

@@ -39,8 +39,4 @@ final class FrameDecoders {
 		pipeline.replace(current.name(), current.name(), new WebSocket13FrameDecoder(config));
 	}
 
-	static void reportClientViolations(ChannelPipeline pipeline, int maxFramePayload) {
-		reportViolations(pipeline, true, maxFramePayload);
-	}
-
 }

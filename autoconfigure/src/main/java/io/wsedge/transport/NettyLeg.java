@@ -111,7 +111,7 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 	 * @param maxFramePayload the largest frame accepted from the client
 	 */
 	public static void takeOverViolations(io.netty.channel.ChannelPipeline pipeline, int maxFramePayload) {
-		FrameDecoders.reportClientViolations(pipeline, maxFramePayload);
+		FrameDecoders.reportViolations(pipeline, true, maxFramePayload);
 	}
 
 	void handshake(UpstreamHandshakeAdapter handshake) {
