@@ -17,11 +17,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
-import io.wsedge.proxy.CloseCodes;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.ProxySession;
-import io.wsedge.proxy.Side;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.policy.CloseCodes;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.ProxySession;
+import io.wsedge.engine.Side;
+import io.wsedge.upgrade.ServerRoutes;
 
 /**
  * The {@code wsedgesessions} actuator endpoint: lists the open sessions and closes them.

@@ -33,12 +33,12 @@ import io.wsedge.policy.Cidr;
 import io.wsedge.policy.ClientAddressResolver;
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.policy.UpstreamPolicy;
-import io.wsedge.proxy.ClosePolicies;
-import io.wsedge.proxy.ClosePolicy;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeMetrics;
+import io.wsedge.policy.ClosePolicies;
+import io.wsedge.policy.ClosePolicy;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.server.EdgeDrain;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.upgrade.ServerRoutes;
 import io.wsedge.server.reactive.HandshakeTimeoutHandler;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
@@ -139,7 +139,7 @@ public final class WsEdgeAutoConfiguration {
 	}
 
 	private static void checkCode(String property, int code) {
-		if (!io.wsedge.proxy.CloseCodes.isSendable(code)) {
+		if (!io.wsedge.policy.CloseCodes.isSendable(code)) {
 			throw new InvalidConfigurationPropertyValueException(property, code,
 					"A close code that may be sent: 1000-1003, 1007-1014 or 3000-4999.");
 		}
@@ -147,7 +147,7 @@ public final class WsEdgeAutoConfiguration {
 
 	private static void checkReason(String property, String reason) {
 		try {
-			io.wsedge.proxy.CloseCodes.requireValidReason(reason);
+			io.wsedge.policy.CloseCodes.requireValidReason(reason);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, reason,

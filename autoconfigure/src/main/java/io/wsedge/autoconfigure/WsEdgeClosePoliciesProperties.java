@@ -6,8 +6,8 @@ import lombok.Setter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
-import io.wsedge.proxy.ClosePolicies;
-import io.wsedge.proxy.ClosePolicy;
+import io.wsedge.policy.ClosePolicies;
+import io.wsedge.policy.ClosePolicy;
 
 /**
  * The close frames the edge sends when it ends a session on its own, one entry per case. Unknown keys are

@@ -27,8 +27,8 @@ import io.wsedge.health.DrainReadinessPublisher;
 import io.wsedge.health.ReadinessGroupMembership;
 import io.wsedge.health.UpstreamProber;
 import io.wsedge.health.WsEdgeHealthIndicator;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.upgrade.ServerRoutes;
 
 /**
  * Auto-configuration of the edge's health and readiness: the {@code wsedge} health contributor with the

@@ -10,7 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.wsedge.metrics.MicrometerEdgeMetrics;
-import io.wsedge.proxy.EdgeMetrics;
+import io.wsedge.engine.EdgeMetrics;
 
 /**
  * Auto-configuration of the edge's Micrometer metrics ({@code wsedge.*}). Runs after the meter registries are

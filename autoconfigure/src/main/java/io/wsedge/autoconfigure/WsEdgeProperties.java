@@ -1,5 +1,7 @@
 package io.wsedge.autoconfigure;
 
+import io.wsedge.policy.Compression;
+import io.wsedge.policy.Limits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,7 +173,7 @@ public class WsEdgeProperties {
 
 		/** The global defaults: the engine's, plus the edge-wide settings the engine does not hold. */
 		static Limits withDefaults() {
-			io.wsedge.proxy.Limits engine = io.wsedge.proxy.Limits.DEFAULTS;
+			io.wsedge.policy.Limits engine = io.wsedge.policy.Limits.DEFAULTS;
 			Limits limits = new Limits();
 			limits.maxPayloadSize = DataSize.ofBytes(engine.maxPayloadSize());
 			limits.upstreamMaxPayloadSize = DataSize.ofBytes(engine.upstreamMaxPayloadSize());

@@ -32,15 +32,15 @@ import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
 import io.wsedge.autoconfigure.WsEdgeProperties.Route;
 import io.wsedge.policy.OriginPolicy;
 import io.wsedge.policy.UpstreamPolicy;
-import io.wsedge.proxy.ClosePolicies;
-import io.wsedge.proxy.Compression;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.proxy.Limits;
-import io.wsedge.proxy.NamedInterceptor;
-import io.wsedge.proxy.EdgeMetrics;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.ServerRoutes;
-import io.wsedge.transport.UpstreamConnector;
+import io.wsedge.policy.ClosePolicies;
+import io.wsedge.policy.Compression;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.policy.Limits;
+import io.wsedge.engine.NamedInterceptor;
+import io.wsedge.engine.EdgeMetrics;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.netty.UpstreamConnector;
 
 /**
  * Turns {@code wsedge.routes} into the engine's routes, checking every value on the way: a bad value stops

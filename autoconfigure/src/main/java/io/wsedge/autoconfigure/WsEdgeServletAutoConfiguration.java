@@ -21,8 +21,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 
 import io.wsedge.policy.EdgePolicies;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.upgrade.ServerRoutes;
 import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 
 /**

@@ -9,8 +9,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.wsedge.actuate.WsEdgeSessionsEndpoint;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.upgrade.ServerRoutes;
 
 /**
  * Auto-configuration of the {@code wsedgesessions} actuator endpoint, created only when it is exposed over

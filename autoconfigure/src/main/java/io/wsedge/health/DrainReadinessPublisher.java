@@ -4,7 +4,7 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 
-import io.wsedge.proxy.EdgeEngine;
+import io.wsedge.engine.EdgeEngine;
 
 /**
  * Marks the application {@link ReadinessState#REFUSING_TRAFFIC refusing traffic} as soon as the edge starts

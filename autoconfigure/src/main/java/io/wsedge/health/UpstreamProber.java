@@ -21,9 +21,9 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.SmartLifecycle;
 
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.ServerRoutes;
 
 /**
  * Finds out, on a schedule, whether the upstream of each route is reachable, and keeps the last answer for the

@@ -8,10 +8,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 import io.wsedge.health.UpstreamProber.Probe;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.ServerRoutes;
 
 /**
  * The health of the edge, contributed as {@code wsedge}: one detail per route, keyed by route id, with the

@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import io.wsedge.proxy.EdgeMetrics;
-import io.wsedge.proxy.NamedInterceptor.InterceptorMeter;
-import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.engine.EdgeMetrics;
+import io.wsedge.engine.NamedInterceptor.InterceptorMeter;
+import io.wsedge.engine.RouteMetrics;
 
 /**
  * {@link EdgeMetrics} recorded in a Micrometer {@link MeterRegistry}, under the names below with the prefix

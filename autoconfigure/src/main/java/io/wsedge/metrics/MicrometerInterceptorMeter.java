@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import io.wsedge.proxy.NamedInterceptor.InterceptorMeter;
+import io.wsedge.engine.NamedInterceptor.InterceptorMeter;
 
 /**
  * The run time and failures of one interceptor bean, resolved once.

@@ -1,5 +1,7 @@
 package io.wsedge.metrics;
 
+import io.wsedge.engine.Messages;
+import io.wsedge.policy.Limits;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +17,8 @@ import io.micrometer.core.instrument.Timer;
 import io.wsedge.api.CloseInitiator;
 import io.wsedge.api.FrameType;
 import io.wsedge.api.SessionSummary;
-import io.wsedge.proxy.RouteMetrics;
-import io.wsedge.proxy.Side;
+import io.wsedge.engine.RouteMetrics;
+import io.wsedge.engine.Side;
 
 /**
  * The meters of one route.

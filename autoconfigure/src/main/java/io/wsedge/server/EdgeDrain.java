@@ -9,8 +9,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.ProxySession;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.ProxySession;
 
 /**
  * Drains the edge when the application stops, before the web server's graceful shutdown: new upgrades are

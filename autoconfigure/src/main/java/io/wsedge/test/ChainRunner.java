@@ -32,16 +32,16 @@ import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameType;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.policy.OriginPolicy;
-import io.wsedge.proxy.ClosePolicies;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.proxy.Leg;
-import io.wsedge.proxy.Limits;
-import io.wsedge.proxy.Messages;
-import io.wsedge.proxy.NamedInterceptor;
-import io.wsedge.proxy.ProxySession;
-import io.wsedge.proxy.RouteMetrics;
-import io.wsedge.proxy.Side;
+import io.wsedge.policy.ClosePolicies;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.engine.Leg;
+import io.wsedge.policy.Limits;
+import io.wsedge.engine.Messages;
+import io.wsedge.engine.NamedInterceptor;
+import io.wsedge.engine.ProxySession;
+import io.wsedge.engine.RouteMetrics;
+import io.wsedge.engine.Side;
 
 /**
  * Runs interceptors on messages without a network, through the same engine the edge runs, and tells what

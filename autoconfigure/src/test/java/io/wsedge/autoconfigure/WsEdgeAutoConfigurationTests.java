@@ -18,12 +18,12 @@ import org.springframework.web.reactive.HandlerMapping;
 
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.policy.EdgePolicies;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.proxy.Limits;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.policy.Limits;
 import io.wsedge.server.EdgeDrain;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.ServerRoutes;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -19,9 +19,9 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 
 import io.wsedge.policy.EdgePolicies;
-import io.wsedge.proxy.EdgeEngine;
+import io.wsedge.engine.EdgeEngine;
 import io.wsedge.server.EdgeDrain;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.upgrade.ServerRoutes;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 

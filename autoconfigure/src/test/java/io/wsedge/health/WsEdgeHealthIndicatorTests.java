@@ -18,11 +18,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.web.util.pattern.PathPatternParser;
 
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.proxy.Limits;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.policy.Limits;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.ServerRoutes;
 import io.wsedge.testsupport.SilentServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

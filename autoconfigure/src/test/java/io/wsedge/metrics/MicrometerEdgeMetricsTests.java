@@ -10,9 +10,9 @@ import io.wsedge.api.CloseInitiator;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameType;
 import io.wsedge.api.SessionSummary;
-import io.wsedge.proxy.NamedInterceptor.InterceptorMeter;
-import io.wsedge.proxy.RouteMetrics;
-import io.wsedge.proxy.Side;
+import io.wsedge.engine.NamedInterceptor.InterceptorMeter;
+import io.wsedge.engine.RouteMetrics;
+import io.wsedge.engine.Side;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;

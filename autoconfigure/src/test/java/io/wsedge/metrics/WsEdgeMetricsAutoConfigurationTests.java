@@ -10,9 +10,9 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 
 import io.wsedge.autoconfigure.WsEdgeAutoConfiguration;
 import io.wsedge.autoconfigure.WsEdgeMetricsAutoConfiguration;
-import io.wsedge.proxy.EdgeMetrics;
-import io.wsedge.proxy.RouteMetrics;
-import io.wsedge.server.ServerRoutes;
+import io.wsedge.engine.EdgeMetrics;
+import io.wsedge.engine.RouteMetrics;
+import io.wsedge.upgrade.ServerRoutes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

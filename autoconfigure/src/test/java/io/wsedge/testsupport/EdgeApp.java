@@ -11,7 +11,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.wsedge.proxy.EdgeEngine;
+import io.wsedge.engine.EdgeEngine;
 
 /**
  * A real edge: a Spring Boot application with the starter's auto-configuration on a free port, on either

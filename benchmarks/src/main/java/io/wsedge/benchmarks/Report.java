@@ -1,5 +1,6 @@
 package io.wsedge.benchmarks;
 
+import io.wsedge.upgrade.Handshakes;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;

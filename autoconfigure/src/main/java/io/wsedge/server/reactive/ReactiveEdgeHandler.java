@@ -24,21 +24,21 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 
-import io.wsedge.proxy.Compression;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.proxy.ProxySession;
-import io.wsedge.proxy.Refusal;
-import io.wsedge.proxy.Side;
-import io.wsedge.proxy.UpgradeRequest;
-import io.wsedge.server.HandshakeRefusedException;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.UpgradeFlow;
-import io.wsedge.server.UpgradeFlow.Prepared;
-import io.wsedge.transport.Deflate;
-import io.wsedge.transport.NettyLeg;
-import io.wsedge.transport.UpstreamConnection;
-import io.wsedge.transport.UpstreamConnector;
+import io.wsedge.policy.Compression;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.engine.ProxySession;
+import io.wsedge.upgrade.Refusal;
+import io.wsedge.engine.Side;
+import io.wsedge.upgrade.UpgradeRequest;
+import io.wsedge.upgrade.HandshakeRefusedException;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.UpgradeFlow;
+import io.wsedge.upgrade.UpgradeFlow.Prepared;
+import io.wsedge.netty.Deflate;
+import io.wsedge.netty.NettyLeg;
+import io.wsedge.netty.UpstreamConnection;
+import io.wsedge.netty.UpstreamConnector;
 
 /**
  * The edge for one route on the Reactor Netty server: prepares the upgrade (checks, interceptors, upstream

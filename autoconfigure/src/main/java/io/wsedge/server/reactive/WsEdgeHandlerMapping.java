@@ -9,10 +9,10 @@ import org.springframework.web.reactive.handler.AbstractHandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.wsedge.policy.EdgePolicies;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.ServerRoutes;
-import io.wsedge.server.UpgradeFlow;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.upgrade.UpgradeFlow;
 
 /**
  * Maps the paths of the configured routes to the edge on a WebFlux application; every other request goes on

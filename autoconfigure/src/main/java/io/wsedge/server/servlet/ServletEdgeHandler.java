@@ -24,18 +24,18 @@ import org.springframework.web.socket.server.HandshakeFailureException;
 import org.springframework.web.socket.server.RequestUpgradeStrategy;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.proxy.Limits;
-import io.wsedge.proxy.ProxySession;
-import io.wsedge.proxy.Refusal;
-import io.wsedge.proxy.UpgradeRequest;
-import io.wsedge.server.HandshakeRefusedException;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.UpgradeFlow;
-import io.wsedge.server.UpgradeFlow.Prepared;
-import io.wsedge.transport.NettyLeg;
-import io.wsedge.transport.UpstreamConnection;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.policy.Limits;
+import io.wsedge.engine.ProxySession;
+import io.wsedge.upgrade.Refusal;
+import io.wsedge.upgrade.UpgradeRequest;
+import io.wsedge.upgrade.HandshakeRefusedException;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.UpgradeFlow;
+import io.wsedge.upgrade.UpgradeFlow.Prepared;
+import io.wsedge.netty.NettyLeg;
+import io.wsedge.netty.UpstreamConnection;
 
 /**
  * The edge for one route on the servlet stack: prepares the upgrade (checks, interceptors, upstream dial) on

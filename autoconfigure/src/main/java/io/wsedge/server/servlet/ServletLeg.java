@@ -46,10 +46,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.wsedge.proxy.CloseCodes;
-import io.wsedge.proxy.Leg;
-import io.wsedge.proxy.LegListener;
-import io.wsedge.proxy.Side;
+import io.wsedge.policy.CloseCodes;
+import io.wsedge.engine.Leg;
+import io.wsedge.engine.LegListener;
+import io.wsedge.engine.Side;
 
 /**
  * The client's {@link Leg} on the servlet stack: a WebSocket session that Spring's WebSocket support opened on

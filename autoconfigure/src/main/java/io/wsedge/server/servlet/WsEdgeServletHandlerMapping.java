@@ -1,5 +1,6 @@
 package io.wsedge.server.servlet;
 
+import io.wsedge.policy.Compression;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -15,11 +16,11 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
 import org.springframework.web.util.ServletRequestPathUtils;
 
 import io.wsedge.policy.EdgePolicies;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.Side;
-import io.wsedge.server.ServerRoute;
-import io.wsedge.server.ServerRoutes;
-import io.wsedge.server.UpgradeFlow;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.Side;
+import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.upgrade.UpgradeFlow;
 
 /**
  * Maps the paths of the configured routes to the edge on a Spring MVC application; every other request goes on

@@ -6,7 +6,7 @@ import java.lang.management.MemoryMXBean;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.wsedge.proxy.EdgeEngine;
+import io.wsedge.engine.EdgeEngine;
 
 /**
  * Tells the runner the edge's live heap: a full GC (twice, so that what the first one finalized goes too),

@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.wsedge.benchmarks.load.Payloads;
-import io.wsedge.proxy.RouteMetrics;
-import io.wsedge.proxy.Side;
+import io.wsedge.engine.RouteMetrics;
+import io.wsedge.engine.Side;
 
 /**
  * A single-frame 64-byte text message from the client through a chain of N interceptors that do nothing, to

@@ -13,14 +13,14 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.springframework.http.HttpHeaders;
 
 import io.wsedge.policy.OriginPolicy;
-import io.wsedge.proxy.ClosePolicies;
-import io.wsedge.proxy.EdgeEngine;
-import io.wsedge.proxy.EdgeRoute;
-import io.wsedge.proxy.Leg;
-import io.wsedge.proxy.Limits;
-import io.wsedge.proxy.NamedInterceptor;
-import io.wsedge.proxy.ProxySession;
-import io.wsedge.proxy.RouteMetrics;
+import io.wsedge.policy.ClosePolicies;
+import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.engine.Leg;
+import io.wsedge.policy.Limits;
+import io.wsedge.engine.NamedInterceptor;
+import io.wsedge.engine.ProxySession;
+import io.wsedge.engine.RouteMetrics;
 
 /**
  * One session of the real engine between two legs that write nowhere, as {@code io.wsedge.test.ChainRunner}

@@ -24,8 +24,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.wsedge.api.FrameType;
 import io.wsedge.benchmarks.load.Payloads;
 import io.wsedge.metrics.MicrometerEdgeMetrics;
-import io.wsedge.proxy.RouteMetrics;
-import io.wsedge.proxy.Side;
+import io.wsedge.engine.RouteMetrics;
+import io.wsedge.engine.Side;
 
 /**
  * The other steps of the per-message path, each against a baseline of one 64-byte text frame relayed with no

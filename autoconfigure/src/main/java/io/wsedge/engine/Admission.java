@@ -1,0 +1,35 @@
+package io.wsedge.engine;
+
+import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A place taken under the connection caps by one upgrade, from admission until its session ends (or the
+ * upgrade fails). Released exactly once.
+ */
+public final class Admission {
+
+	private final EdgeEngine engine;
+
+	private final EdgeRoute route;
+
+	private final InetAddress client;
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	Admission(EdgeEngine engine, EdgeRoute route, InetAddress client) {
+		this.engine = engine;
+		this.route = route;
+		this.client = client;
+	}
+
+	/**
+	 * Gives the place back; later calls do nothing.
+	 */
+	public void release() {
+		if (this.released.compareAndSet(false, true)) {
+			this.engine.release(this.route, this.client);
+		}
+	}
+
+}

@@ -1,0 +1,177 @@
+package io.wsedge.engine;
+
+import io.wsedge.upgrade.Refusal;
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.wsedge.api.SessionEndListener;
+import io.wsedge.api.SessionSummary;
+
+/**
+ * The stack-neutral core shared by every server adapter: it owns the open sessions and tells the
+ * session-end listeners. Server adapters create sessions through it; the actuator reads and steers it.
+ */
+public final class EdgeEngine {
+
+	private static final Log logger = LogFactory.getLog(EdgeEngine.class);
+
+	private final Map<String, ProxySession> sessions = new ConcurrentHashMap<>();
+
+	private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
+	private final AtomicInteger admitted = new AtomicInteger();
+
+	private final int maxConnections;
+
+	private final List<SessionEndListener> endListeners;
+
+	private volatile boolean draining;
+
+	private final List<Runnable> drainListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	public EdgeEngine(List<SessionEndListener> endListeners) {
+		this(endListeners, 0);
+	}
+
+	/**
+	 * Creates an engine.
+	 * @param endListeners told of every session's end
+	 * @param maxConnections the most sessions open on the whole edge, 0 for no cap
+	 */
+	public EdgeEngine(List<SessionEndListener> endListeners, int maxConnections) {
+		this.endListeners = List.copyOf(endListeners);
+		this.maxConnections = maxConnections;
+	}
+
+	/**
+	 * The cap on open sessions ({@code wsedge.limits.max-connections}).
+	 * @return the cap, 0 for none
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * Takes a place for an upgrade under the edge's, the route's and the client's connection caps. Upgrades in
+	 * progress count, so that a burst of handshakes cannot overshoot a cap.
+	 * @param route the route
+	 * @param client the client's address
+	 * @return an {@link Admission}, or the {@link Refusal} of the cap that was reached
+	 */
+	public Object admit(EdgeRoute route, InetAddress client) {
+		if (this.draining) {
+			return new Refusal(503, "Service Unavailable: the server is shutting down");
+		}
+		if (this.admitted.incrementAndGet() > this.maxConnections && this.maxConnections > 0) {
+			this.admitted.decrementAndGet();
+			return new Refusal(503, "Service Unavailable: too many sessions");
+		}
+		int routeCap = route.maxConnections();
+		if (route.activeSessions().incrementAndGet() > routeCap && routeCap > 0) {
+			route.activeSessions().decrementAndGet();
+			this.admitted.decrementAndGet();
+			return new Refusal(503, "Service Unavailable: too many sessions on this route");
+		}
+		int clientCap = route.limits().maxConnectionsPerClient();
+		if (client != null) {
+			int count = this.perClient.computeIfAbsent(client, (key) -> new AtomicInteger()).incrementAndGet();
+			if (count > clientCap && clientCap > 0) {
+				release(route, client);
+				return new Refusal(429, "Too Many Requests: too many sessions from this client");
+			}
+		}
+		return new Admission(this, route, client);
+	}
+
+	void release(EdgeRoute route, InetAddress client) {
+		this.admitted.decrementAndGet();
+		route.activeSessions().decrementAndGet();
+		if (client != null) {
+			this.perClient.computeIfPresent(client, (key, count) -> (count.decrementAndGet() <= 0) ? null : count);
+		}
+	}
+
+	/**
+	 * Sessions open or being opened on the whole edge.
+	 * @return the count
+	 */
+	public int admittedCount() {
+		return this.admitted.get();
+	}
+
+	/**
+	 * The sessions open now.
+	 * @return a live view of the open sessions
+	 */
+	public Collection<ProxySession> sessions() {
+		return this.sessions.values();
+	}
+
+	/**
+	 * Finds an open session.
+	 * @param id the session id
+	 * @return the session, or {@code null}
+	 */
+	public ProxySession session(String id) {
+		return this.sessions.get(id);
+	}
+
+	/**
+	 * Whether the edge is draining for shutdown: new upgrades are refused and open sessions are closing.
+	 * @return whether the edge drains
+	 */
+	public boolean isDraining() {
+		return this.draining;
+	}
+
+	/**
+	 * Starts draining: from now on new upgrades are refused.
+	 */
+	public void startDraining() {
+		if (this.draining) {
+			return;
+		}
+		this.draining = true;
+		for (Runnable listener : this.drainListeners) {
+			try {
+				listener.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Drain listener failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Registers a task to run once when draining starts (for example, to leave the load balancer).
+	 * @param listener the task
+	 */
+	public void onDraining(Runnable listener) {
+		this.drainListeners.add(listener);
+	}
+
+	void opened(ProxySession session) {
+		this.sessions.put(session.id(), session);
+	}
+
+	void ended(ProxySession session, SessionSummary summary) {
+		this.sessions.remove(session.id());
+		for (SessionEndListener listener : this.endListeners) {
+			try {
+				listener.onSessionEnd(summary);
+			}
+			catch (Throwable ex) {
+				logger.error("Session end listener " + listener.getClass().getName() + " failed for session "
+						+ session.id(), ex);
+			}
+		}
+	}
+
+}

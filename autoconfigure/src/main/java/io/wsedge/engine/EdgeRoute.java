@@ -1,0 +1,146 @@
+package io.wsedge.engine;
+
+import io.wsedge.policy.ClosePolicies;
+import io.wsedge.policy.Compression;
+import io.wsedge.policy.Limits;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.policy.OriginPolicy;
+
+/**
+ * A route as the engine runs it: where it goes, its limits and policies, and the interceptor chains resolved
+ * once for it.
+ */
+public final class EdgeRoute {
+
+	private final String id;
+
+	private final String path;
+
+	private final URI upstream;
+
+	private final Limits limits;
+
+	private final ClosePolicies closePolicies;
+
+	private final NamedInterceptor[] clientChain;
+
+	private final NamedInterceptor[] upstreamChain;
+
+	private final List<UpgradeInterceptor> upgradeChain;
+
+	private final RouteMetrics metrics;
+
+	private final AtomicInteger activeSessions = new AtomicInteger();
+
+	private final int maxConnections;
+
+	private final OriginPolicy originPolicy;
+
+	private Compression clientCompression = Compression.OFF;
+
+	private Compression upstreamCompression = Compression.OFF;
+
+	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
+			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
+			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections,
+			OriginPolicy originPolicy) {
+		this.maxConnections = maxConnections;
+		this.originPolicy = originPolicy;
+		this.id = id;
+		this.path = path;
+		this.upstream = upstream;
+		this.limits = limits;
+		this.closePolicies = closePolicies;
+		this.clientChain = clientChain.toArray(new NamedInterceptor[0]);
+		this.upstreamChain = upstreamChain.toArray(new NamedInterceptor[0]);
+		this.upgradeChain = List.copyOf(upgradeChain);
+		this.metrics = metrics;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public String path() {
+		return this.path;
+	}
+
+	public URI upstream() {
+		return this.upstream;
+	}
+
+	public Limits limits() {
+		return this.limits;
+	}
+
+	public ClosePolicies closePolicies() {
+		return this.closePolicies;
+	}
+
+	NamedInterceptor[] chain(Side from) {
+		return (from == Side.CLIENT) ? this.clientChain : this.upstreamChain;
+	}
+
+	public List<UpgradeInterceptor> upgradeChain() {
+		return this.upgradeChain;
+	}
+
+	public RouteMetrics metrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * The most sessions this route holds open at once ({@code wsedge.routes[].max-connections}).
+	 * @return the cap, 0 for none
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * Which origins may open sessions on this route.
+	 * @return the origin policy
+	 */
+	public OriginPolicy originPolicy() {
+		return this.originPolicy;
+	}
+
+	/**
+	 * Sets permessage-deflate for the route's legs; called once when the route is built.
+	 * @param client the client leg's settings
+	 * @param upstream the upstream leg's settings
+	 * @return this route
+	 */
+	public EdgeRoute compression(Compression client, Compression upstream) {
+		this.clientCompression = client;
+		this.upstreamCompression = upstream;
+		return this;
+	}
+
+	/**
+	 * permessage-deflate on one leg.
+	 * @param side the leg
+	 * @return its settings
+	 */
+	public Compression compression(Side side) {
+		return (side == Side.CLIENT) ? this.clientCompression : this.upstreamCompression;
+	}
+
+	/**
+	 * The sessions open on this route.
+	 * @return the live counter
+	 */
+	public AtomicInteger activeSessions() {
+		return this.activeSessions;
+	}
+
+	@Override
+	public String toString() {
+		return "route '" + this.id + "' (" + this.path + " -> " + this.upstream + ")";
+	}
+
+}

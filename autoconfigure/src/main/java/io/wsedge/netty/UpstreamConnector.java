@@ -1,0 +1,143 @@
+package io.wsedge.netty;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+
+import org.springframework.http.HttpHeaders;
+
+import io.wsedge.policy.Compression;
+import io.wsedge.engine.Side;
+
+/**
+ * Dials upstream WebSocket servers with Reactor Netty's client and hands back a {@link NettyLeg} already in
+ * the connection's pipeline. The leg is installed before the handshake, so no frame the upstream sends
+ * right after its 101 response can slip past it.
+ */
+public final class UpstreamConnector {
+
+	/** The name under which the UTF-8 validator sits in a pipeline. */
+	public static final String UTF8_VALIDATOR_NAME = "wsedge.utf8";
+
+	private final HttpClient client;
+
+	/**
+	 * Creates a connector.
+	 * @param client the client to dial with, carrying the route's TLS settings; its connection provider should
+	 * not pool, as an upgraded connection is never returned
+	 */
+	public UpstreamConnector(HttpClient client) {
+		this.client = client;
+	}
+
+	/**
+	 * Dials an upstream and completes its WebSocket handshake. Must be subscribed on the event loop that
+	 * serves the client, so that both legs of the session share it.
+	 * @param uri the upstream URI
+	 * @param headers the handshake request headers (without the WebSocket handshake headers)
+	 * @param subprotocols the client's offer, comma separated, or {@code null}
+	 * @param maxFramePayload the largest frame accepted from the upstream
+	 * @param timeout the time allowed to connect and complete the handshake
+	 * @param closeTimeout the time the upstream has to answer a close frame
+	 * @param compression permessage-deflate on this leg
+	 * @return the connection, or an {@link UpstreamException} with the status for the client
+	 */
+	public Mono<UpstreamConnection> connect(URI uri, org.springframework.http.HttpHeaders requestHeaders,
+			String subprotocols, int maxFramePayload, Duration timeout, Duration closeTimeout,
+			Compression compression) {
+		long closeTimeoutNanos = closeTimeout.toNanos();
+		io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+		requestHeaders.forEach(headers::add);
+		boolean clientSentOrigin = headers.contains(HttpHeaderNames.ORIGIN);
+		if (subprotocols != null) {
+			// Offered as a plain header, not through the spec: see UpstreamHandshakeAdapter.
+			headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocols);
+		}
+		WebsocketClientSpec spec = WebsocketClientSpec.builder()
+			.maxFramePayloadLength(maxFramePayload)
+			.handlePing(true)
+			.build();
+		return this.client.headers((target) -> target.set(headers))
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, maxFramePayload,
+					closeTimeoutNanos, compression))
+			.websocket(spec)
+			.uri(uri)
+			.connect()
+			.timeout(timeout)
+			.map((connection) -> {
+				NettyLeg leg = connection.channel().pipeline().get(NettyLeg.class);
+				return new UpstreamConnection(leg, leg.handshakeSubprotocol(), connection);
+			})
+			.onErrorMap((failure) -> !(failure instanceof UpstreamException), (failure) -> translate(uri, failure));
+	}
+
+	private static void install(Channel channel, boolean clientSentOrigin, int maxFramePayload,
+			long closeTimeoutNanos, Compression compression) {
+		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin, maxFramePayload);
+		NettyLeg leg = new NettyLeg(Side.UPSTREAM, channel, closeTimeoutNanos);
+		leg.handshake(handshake);
+		if (compression.enabled()) {
+			channel.pipeline()
+				.addBefore(NettyPipeline.ReactiveBridge, Deflate.HANDLER_NAME, Deflate.offer(compression, maxFramePayload));
+		}
+		channel.pipeline()
+			.addBefore(NettyPipeline.ReactiveBridge, UpstreamHandshakeAdapter.NAME, handshake)
+			.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(false))
+			.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, leg);
+	}
+
+	static UpstreamException translate(URI uri, Throwable failure) {
+		if (failure instanceof TimeoutException || failure instanceof ConnectTimeoutException) {
+			return new UpstreamException(504, "Upstream " + uri + " did not answer in time", HttpHeaders.EMPTY,
+					failure);
+		}
+		if (failure instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
+			HttpResponse response = refused.response();
+			int status = response.status().code();
+			if (status >= 400 && status <= 599) {
+				HttpHeaders headers = new HttpHeaders();
+				copy(response, HttpHeaderNames.WWW_AUTHENTICATE, headers);
+				copy(response, HttpHeaderNames.RETRY_AFTER, headers);
+				return new UpstreamException(status, "Upstream " + uri + " refused the handshake with " + status,
+						headers, failure);
+			}
+			return new UpstreamException(502, "Upstream " + uri + " answered the handshake with " + status,
+					HttpHeaders.EMPTY, failure);
+		}
+		String what = (hasCause(failure, SSLException.class)) ? "TLS with upstream " + uri + " failed"
+				: "Upstream " + uri + " is unreachable";
+		return new UpstreamException(502, what + ": " + failure.getMessage(), HttpHeaders.EMPTY, failure);
+	}
+
+	private static void copy(HttpResponse response, CharSequence name, HttpHeaders target) {
+		String value = response.headers().get(name);
+		if (value != null) {
+			target.set(name.toString(), value);
+		}
+	}
+
+	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.wsedge.netty;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * The upstream could not be reached or refused the handshake; carries the HTTP status the client gets
+ * instead of an upgrade: the upstream's own refusal status, 502 for an unreachable or broken upstream, 504 for
+ * one that did not answer within the connect timeout.
+ */
+public class UpstreamException extends RuntimeException {
+
+	private final int status;
+
+	private final HttpHeaders headers;
+
+	public UpstreamException(int status, String message, HttpHeaders headers, Throwable cause) {
+		super(message, cause);
+		this.status = status;
+		this.headers = headers;
+	}
+
+	/**
+	 * The HTTP status for the client.
+	 * @return the status code
+	 */
+	public int status() {
+		return this.status;
+	}
+
+	/**
+	 * Headers of the upstream's refusal worth passing on ({@code WWW-Authenticate}, {@code Retry-After}).
+	 * @return the headers, possibly empty
+	 */
+	public HttpHeaders headers() {
+		return this.headers;
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.wsedge.netty;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * Makes Netty's client handshaker transparent for a proxy, for the one request it sends:
+ * <ul>
+ * <li>the client's subprotocol offer travels as a plain header and the upstream's choice is taken off the
+ * response before the handshaker checks it, because the handshaker refuses a response that selects no
+ * subprotocol when one was offered, which RFC 6455 §4.1 allows (the client decides);</li>
+ * <li>the {@code Origin} that the handshaker makes up when the client sent none is removed, so that the
+ * upstream sees what the client sent;</li>
+ * <li>the handshaker's frame decoder is swapped for one that reports violations instead of answering them
+ * (see {@link FrameDecoders}).</li>
+ * </ul>
+ */
+final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
+
+	static final String NAME = "wsedge.upstream-handshake";
+
+	private final boolean clientSentOrigin;
+
+	private final int maxFramePayload;
+
+	private String selectedSubprotocol;
+
+	UpstreamHandshakeAdapter(boolean clientSentOrigin, int maxFramePayload) {
+		this.clientSentOrigin = clientSentOrigin;
+		this.maxFramePayload = maxFramePayload;
+	}
+
+	String selectedSubprotocol() {
+		return this.selectedSubprotocol;
+	}
+
+	@Override
+	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+		if (msg instanceof HttpRequest request && !this.clientSentOrigin) {
+			request.headers().remove(HttpHeaderNames.ORIGIN);
+		}
+		super.write(ctx, msg, promise);
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+		if (msg instanceof HttpResponse response) {
+			String selected = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+			this.selectedSubprotocol = (selected != null && !selected.isBlank()) ? selected.trim() : null;
+			response.headers().remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+			// The handshaker finishes the handshake while the response passes on, installing its decoder.
+			super.channelRead(ctx, msg);
+			FrameDecoders.reportViolations(ctx.pipeline(), false, this.maxFramePayload);
+			ctx.pipeline().remove(this);
+			return;
+		}
+		super.channelRead(ctx, msg);
+	}
+
+}

@@ -1,0 +1,54 @@
+package io.wsedge.policy;
+
+import io.wsedge.engine.Side;
+import java.time.Duration;
+
+/**
+ * The limits in force for the sessions of one route, resolved from the global and per-route settings.
+ *
+ * @param maxPayloadSize the largest whole message accepted from the client, in bytes
+ * @param upstreamMaxPayloadSize the largest whole message accepted from the upstream, in bytes
+ * @param maxFrameSize the largest single frame accepted from the client, in bytes
+ * @param maxBufferedBytes the most the edge holds for a peer that does not read, in bytes
+ * @param connectTimeout the time allowed to dial and handshake the upstream
+ * @param closeTimeout the time a peer has to answer a close frame before its connection is cut
+ * @param idleTimeout the time without data messages before the session is closed, zero for none
+ * @param pingInterval how often the edge pings the client, zero for never
+ * @param pongTimeout the time the client has to answer an edge ping
+ * @param maxConnectionsPerClient the most sessions per client address, 0 for no cap
+ * @param messagesPerSecond the sustained client message rate, 0 for no limit
+ * @param messageBurst the client messages allowed in a burst
+ * @param dropOverRate whether messages over the rate are dropped (rather than the session closed)
+ */
+public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFrameSize, long maxBufferedBytes,
+		Duration connectTimeout, Duration closeTimeout, Duration idleTimeout, Duration pingInterval,
+		Duration pongTimeout, int maxConnectionsPerClient, double messagesPerSecond, int messageBurst,
+		boolean dropOverRate) {
+
+	/** The defaults, as documented in the README. */
+	public static final Limits DEFAULTS = new Limits(1024 * 1024, 16 * 1024 * 1024, 1024 * 1024, 4 * 1024 * 1024,
+			Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(30),
+			Duration.ofSeconds(10), 0, 0, 0, false);
+
+	/**
+	 * The payload limit for messages from one side.
+	 * @param from the sender
+	 * @return the limit in bytes
+	 */
+	public long maxPayloadSize(Side from) {
+		return (from == Side.CLIENT) ? this.maxPayloadSize : this.upstreamMaxPayloadSize;
+	}
+
+	/**
+	 * Limits with only the size and time settings, the rest off; for tests and tools.
+	 * @param maxPayloadSize the client payload limit
+	 * @param upstreamMaxPayloadSize the upstream payload limit
+	 * @return the limits
+	 */
+	public static Limits ofPayloadSizes(long maxPayloadSize, long upstreamMaxPayloadSize) {
+		return new Limits(maxPayloadSize, upstreamMaxPayloadSize, (int) Math.min(Integer.MAX_VALUE, maxPayloadSize),
+				Long.MAX_VALUE, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO,
+				Duration.ofSeconds(10), 0, 0, 0, false);
+	}
+
+}
