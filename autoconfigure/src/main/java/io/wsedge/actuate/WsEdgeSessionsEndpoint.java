@@ -20,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 import io.wsedge.policy.CloseCodes;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.ProxySession;
+import io.wsedge.policy.CloseStatus;
 import io.wsedge.engine.Side;
 import io.wsedge.upgrade.ServerRoutes;
 
@@ -108,7 +109,7 @@ public class WsEdgeSessionsEndpoint {
 		if (session == null) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
-		session.closeFromOutside(status, text);
+		session.closeFromOutside(new CloseStatus(status, text));
 		return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
 	}
 
@@ -131,7 +132,7 @@ public class WsEdgeSessionsEndpoint {
 		int closed = 0;
 		for (ProxySession session : this.engine.sessions()) {
 			if (route.equals(session.routeId())) {
-				session.closeFromOutside(status, text);
+				session.closeFromOutside(new CloseStatus(status, text));
 				closed++;
 			}
 		}

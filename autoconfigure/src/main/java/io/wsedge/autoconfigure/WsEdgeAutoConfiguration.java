@@ -2,7 +2,9 @@ package io.wsedge.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
@@ -34,6 +36,7 @@ import io.wsedge.policy.ClientAddressResolver;
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.policy.ClosePolicies;
+import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.policy.ClosePolicy;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeMetrics;
@@ -121,12 +124,17 @@ public final class WsEdgeAutoConfiguration {
 	}
 
 	static ClosePolicies closePolicies(WsEdgeClosePoliciesProperties properties) {
-		return new ClosePolicies(policy(properties.getPayloadTooBig(), "payload-too-big"),
-				policy(properties.getIdleTimeout(), "idle-timeout"), policy(properties.getPingTimeout(), "ping-timeout"),
-				policy(properties.getRateLimit(), "rate-limit"), policy(properties.getBufferOverflow(), "buffer-overflow"),
-				policy(properties.getClientGone(), "client-gone"),
-				policy(properties.getUpstreamFailure(), "upstream-failure"),
-				policy(properties.getInterceptorError(), "interceptor-error"), policy(properties.getShutdown(), "shutdown"));
+		Map<ClosePolicyKind, ClosePolicy> policies = new EnumMap<>(ClosePolicyKind.class);
+		policies.put(ClosePolicyKind.PAYLOAD_TOO_BIG, policy(properties.getPayloadTooBig(), "payload-too-big"));
+		policies.put(ClosePolicyKind.IDLE_TIMEOUT, policy(properties.getIdleTimeout(), "idle-timeout"));
+		policies.put(ClosePolicyKind.PING_TIMEOUT, policy(properties.getPingTimeout(), "ping-timeout"));
+		policies.put(ClosePolicyKind.RATE_LIMIT, policy(properties.getRateLimit(), "rate-limit"));
+		policies.put(ClosePolicyKind.BUFFER_OVERFLOW, policy(properties.getBufferOverflow(), "buffer-overflow"));
+		policies.put(ClosePolicyKind.CLIENT_GONE, policy(properties.getClientGone(), "client-gone"));
+		policies.put(ClosePolicyKind.UPSTREAM_FAILURE, policy(properties.getUpstreamFailure(), "upstream-failure"));
+		policies.put(ClosePolicyKind.INTERCEPTOR_ERROR, policy(properties.getInterceptorError(), "interceptor-error"));
+		policies.put(ClosePolicyKind.SHUTDOWN, policy(properties.getShutdown(), "shutdown"));
+		return ClosePolicies.of(policies);
 	}
 
 	private static ClosePolicy policy(Policy policy, String name) {

@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import io.wsedge.policy.ClosePolicies;
+import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.policy.ClosePolicy;
 
 /**
@@ -23,55 +24,55 @@ public class WsEdgeClosePoliciesProperties {
 	 * A message over the payload limit: code to the sender, peer code to the other side.
 	 */
 	@NestedConfigurationProperty
-	private Policy payloadTooBig = new Policy(ClosePolicies.DEFAULTS.payloadTooBig());
+	private Policy payloadTooBig = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.PAYLOAD_TOO_BIG));
 
 	/**
 	 * No data message in either direction for the idle timeout: code and reason to both sides.
 	 */
 	@NestedConfigurationProperty
-	private Policy idleTimeout = new Policy(ClosePolicies.DEFAULTS.idleTimeout());
+	private Policy idleTimeout = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.IDLE_TIMEOUT));
 
 	/**
 	 * The client did not answer an edge ping in time: code to the client, peer code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy pingTimeout = new Policy(ClosePolicies.DEFAULTS.pingTimeout());
+	private Policy pingTimeout = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.PING_TIMEOUT));
 
 	/**
 	 * The client sent faster than its rate limit: code to the client, peer code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy rateLimit = new Policy(ClosePolicies.DEFAULTS.rateLimit());
+	private Policy rateLimit = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.RATE_LIMIT));
 
 	/**
 	 * A peer left more than max-buffered-bytes unread: code to that peer, peer code to the other side.
 	 */
 	@NestedConfigurationProperty
-	private Policy bufferOverflow = new Policy(ClosePolicies.DEFAULTS.bufferOverflow());
+	private Policy bufferOverflow = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.BUFFER_OVERFLOW));
 
 	/**
 	 * The client vanished without a close frame: code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy clientGone = new Policy(ClosePolicies.DEFAULTS.clientGone());
+	private Policy clientGone = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.CLIENT_GONE));
 
 	/**
 	 * The upstream vanished, failed or broke the protocol: code to the client.
 	 */
 	@NestedConfigurationProperty
-	private Policy upstreamFailure = new Policy(ClosePolicies.DEFAULTS.upstreamFailure());
+	private Policy upstreamFailure = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.UPSTREAM_FAILURE));
 
 	/**
 	 * An interceptor threw or its deferred stage failed: code to the client, peer code to the upstream.
 	 */
 	@NestedConfigurationProperty
-	private Policy interceptorError = new Policy(ClosePolicies.DEFAULTS.interceptorError());
+	private Policy interceptorError = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.INTERCEPTOR_ERROR));
 
 	/**
 	 * The application is stopping: code and reason to both sides (1012, service restart, is a common choice).
 	 */
 	@NestedConfigurationProperty
-	private Policy shutdown = new Policy(ClosePolicies.DEFAULTS.shutdown());
+	private Policy shutdown = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.SHUTDOWN));
 
 	/**
 	 * The close frames of one case.
@@ -105,10 +106,10 @@ public class WsEdgeClosePoliciesProperties {
 		}
 
 		Policy(ClosePolicy defaults) {
-			this.code = defaults.code();
-			this.reason = defaults.reason();
-			this.peerCode = defaults.peerCode();
-			this.peerReason = defaults.peerReason();
+			this.code = defaults.cause().code();
+			this.reason = defaults.cause().reason();
+			this.peerCode = defaults.peer().code();
+			this.peerReason = defaults.peer().reason();
 		}
 
 	}

@@ -171,6 +171,21 @@ public class WsEdgeProperties {
 		 */
 		private RateLimitAction rateLimitAction;
 
+		/**
+		 * Most frames one message may arrive in, from either side; a message in more fragments is refused with
+		 * the payload-too-big policy. Bounds the work and memory a flood of tiny continuation frames costs.
+		 */
+		private Integer maxFragments;
+
+		/**
+		 * Most bytes the whole edge may hold for its sessions (messages being assembled, waiting for a deferred
+		 * interceptor, or queued for a peer that reads slowly), heap and direct memory alike. Past it new
+		 * upgrades get HTTP 503 and the sessions holding the most are closed with the buffer-overflow policy
+		 * until the edge holds less than 80% of it. Defaults to a quarter of the maximum heap. Only under
+		 * wsedge.limits.
+		 */
+		private DataSize maxTotalBufferedBytes;
+
 		/** The global defaults: the engine's, plus the edge-wide settings the engine does not hold. */
 		static Limits withDefaults() {
 			io.wsedge.policy.Limits engine = io.wsedge.policy.Limits.DEFAULTS;
@@ -186,6 +201,7 @@ public class WsEdgeProperties {
 			limits.maxConnectionsPerClient = engine.maxConnectionsPerClient();
 			limits.messagesPerSecond = engine.messagesPerSecond();
 			limits.rateLimitAction = engine.dropOverRate() ? RateLimitAction.DROP : RateLimitAction.CLOSE;
+			limits.maxFragments = engine.maxFragments();
 			limits.handshakeTimeout = Duration.ofSeconds(10);
 			limits.maxConnections = 10_000;
 			return limits;

@@ -220,9 +220,19 @@ final class WsEdgeRouteFactory {
 					burst, "Must be at least 1 (leave it unset to default to messages-per-second).");
 		}
 		WsEdgeProperties.RateLimitAction action = pick(route.getRateLimitAction(), global.getRateLimitAction());
+		Integer maxFragments = pick(route.getMaxFragments(), global.getMaxFragments());
+		if (maxFragments == null || maxFragments < 1) {
+			throw new InvalidConfigurationPropertyValueException(name(route.getMaxFragments(), prefix, "max-fragments"),
+					maxFragments, "Must be at least 1, such as 4096.");
+		}
+		if (route.getMaxTotalBufferedBytes() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".max-total-buffered-bytes",
+					route.getMaxTotalBufferedBytes(), "The memory budget counts the whole edge, so it is set under "
+							+ "wsedge.limits only.");
+		}
 		return new Limits(maxPayload, upstreamMaxPayload, (int) maxFrame, maxBuffered, connectTimeout, closeTimeout,
 				idleTimeout, pingInterval, pongTimeout, perClient, rate, (burst != null) ? burst : 0,
-				action == WsEdgeProperties.RateLimitAction.DROP);
+				action == WsEdgeProperties.RateLimitAction.DROP, maxFragments);
 	}
 
 	private static Duration notNegative(Duration duration, String name) {

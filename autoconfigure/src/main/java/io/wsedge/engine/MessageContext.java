@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameContext;
 import io.wsedge.api.FrameType;
+import io.wsedge.policy.CloseStatus;
 
 /**
  * The {@link FrameContext} of one direction of one session. A relay processes one message at a time, so a
@@ -19,15 +20,16 @@ import io.wsedge.api.FrameType;
  */
 final class MessageContext implements FrameContext {
 
-	static final int FORWARD = 0;
+	/** What the relay does with the message once the chain has run. */
+	enum Outcome {
 
-	static final int DROP = 1;
+		FORWARD, DROP, CLOSE
 
-	static final int CLOSE = 2;
+	}
 
 	private final Relay relay;
 
-	private Object message;
+	private Message message;
 
 	private FrameType type;
 
@@ -43,15 +45,11 @@ final class MessageContext implements FrameContext {
 
 	private int newCloseStatus = -1;
 
-	int outcome;
+	private Outcome outcome = Outcome.FORWARD;
 
-	int clientStatus;
+	private CloseStatus clientClose;
 
-	String clientReason;
-
-	int upstreamStatus;
-
-	String upstreamReason;
+	private CloseStatus upstreamClose;
 
 	private CompletionStage<?> deferred;
 
@@ -59,9 +57,21 @@ final class MessageContext implements FrameContext {
 		this.relay = relay;
 	}
 
-	void begin(Object message, FrameType type) {
+	void begin(Message message) {
 		this.message = message;
-		this.type = type;
+		this.type = message.type();
+	}
+
+	Outcome outcome() {
+		return this.outcome;
+	}
+
+	CloseStatus clientClose() {
+		return this.clientClose;
+	}
+
+	CloseStatus upstreamClose() {
+		return this.upstreamClose;
 	}
 
 	void end() {
@@ -73,9 +83,9 @@ final class MessageContext implements FrameContext {
 		this.newBytes = null;
 		this.newText = null;
 		this.newCloseStatus = -1;
-		this.outcome = FORWARD;
-		this.clientReason = null;
-		this.upstreamReason = null;
+		this.outcome = Outcome.FORWARD;
+		this.clientClose = null;
+		this.upstreamClose = null;
 		this.deferred = null;
 	}
 
@@ -97,13 +107,25 @@ final class MessageContext implements FrameContext {
 		return this.newBytes;
 	}
 
-	/** The close status to forward: the interceptor's, or the frame's own (1005 for none). */
-	int forwardedCloseStatus() {
-		return (this.newCloseStatus != -1) ? this.newCloseStatus : statusOf((CloseWebSocketFrame) this.message);
+	/** The close status to forward: the interceptor's code and reason where set, else the frame's own. */
+	CloseStatus forwardedClose() {
+		return new CloseStatus(forwardedCloseStatus(), forwardedCloseReason());
 	}
 
-	String forwardedCloseReason() {
-		return this.replaced ? replacementText() : reasonOf((CloseWebSocketFrame) this.message);
+	private int forwardedCloseStatus() {
+		return (this.newCloseStatus != -1) ? this.newCloseStatus : statusOf(closeFrame()).code();
+	}
+
+	private String forwardedCloseReason() {
+		if (this.replaced) {
+			return replacementText();
+		}
+		String reason = closeFrame().reasonText();
+		return (reason != null) ? reason : "";
+	}
+
+	private CloseWebSocketFrame closeFrame() {
+		return (CloseWebSocketFrame) ((Message.Whole) this.message).frame();
 	}
 
 	@Override
@@ -118,8 +140,7 @@ final class MessageContext implements FrameContext {
 		}
 		if (this.payloadCopy == null) {
 			this.payloadCopy = (this.type == FrameType.CLOSE)
-					? reasonOf((CloseWebSocketFrame) this.message).getBytes(StandardCharsets.UTF_8)
-					: Messages.bytes(this.message);
+					? forwardedCloseReason().getBytes(StandardCharsets.UTF_8) : this.message.bytes();
 		}
 		return this.payloadCopy;
 	}
@@ -134,7 +155,7 @@ final class MessageContext implements FrameContext {
 		}
 		// Decoded once per message, however many interceptors read it.
 		if (this.textCache == null) {
-			this.textCache = Messages.text(this.message);
+			this.textCache = this.message.text();
 		}
 		return this.textCache;
 	}
@@ -184,18 +205,16 @@ final class MessageContext implements FrameContext {
 		if (this.type == FrameType.CLOSE) {
 			throw new IllegalStateException("A close frame cannot be dropped; use setCloseStatus() or close()");
 		}
-		this.outcome = DROP;
+		this.outcome = Outcome.DROP;
 	}
 
 	@Override
 	public void close(int clientStatus, String clientReason, int upstreamStatus, String upstreamReason) {
-		CloseCodes.requireSendable(clientStatus);
-		CloseCodes.requireSendable(upstreamStatus);
-		this.clientReason = CloseCodes.requireValidReason(clientReason);
-		this.upstreamReason = CloseCodes.requireValidReason(upstreamReason);
-		this.clientStatus = clientStatus;
-		this.upstreamStatus = upstreamStatus;
-		this.outcome = CLOSE;
+		CloseStatus toClient = CloseStatus.sendable(clientStatus, clientReason);
+		CloseStatus toUpstream = CloseStatus.sendable(upstreamStatus, upstreamReason);
+		this.clientClose = toClient;
+		this.upstreamClose = toUpstream;
+		this.outcome = Outcome.CLOSE;
 	}
 
 	@Override
@@ -255,14 +274,13 @@ final class MessageContext implements FrameContext {
 		}
 	}
 
-	static int statusOf(CloseWebSocketFrame frame) {
-		int status = frame.statusCode();
-		return (status == -1) ? CloseCodes.NO_STATUS : status;
-	}
-
-	static String reasonOf(CloseWebSocketFrame frame) {
-		String reason = frame.reasonText();
-		return (reason != null) ? reason : "";
+	/** A received close frame's status: 1005 where it has no code (RFC 6455 §7.1.5). */
+	static CloseStatus statusOf(CloseWebSocketFrame frame) {
+		int code = frame.statusCode();
+		if (code == -1) {
+			return CloseStatus.NO_STATUS;
+		}
+		return new CloseStatus(code, frame.reasonText());
 	}
 
 }

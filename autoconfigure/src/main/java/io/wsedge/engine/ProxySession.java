@@ -1,9 +1,5 @@
 package io.wsedge.engine;
 
-import io.wsedge.policy.CloseCodes;
-import io.wsedge.policy.ClosePolicies;
-import io.wsedge.policy.ClosePolicy;
-import io.wsedge.policy.Limits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
@@ -27,12 +23,17 @@ import io.netty.util.concurrent.EventExecutor;
 import io.wsedge.api.CloseInitiator;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.SessionSummary;
+import io.wsedge.policy.CloseCodes;
+import io.wsedge.policy.ClosePolicy;
+import io.wsedge.policy.ClosePolicyKind;
+import io.wsedge.policy.CloseStatus;
+import io.wsedge.policy.Limits;
 
 /**
  * A proxied session: the two legs, a relay for each direction, and the closing handshake that ties them.
  * <p>
- * Confined to one executor (the client leg's event loop, on which the upstream leg is placed too): no locks.
- * Calls from other threads go through {@link #execute}.
+ * Confined to one executor (the client leg's event loop, on which the upstream leg is placed too), so the
+ * relaying path takes no locks. Calls from other threads go through {@link #execute}.
  * <p>
  * Closing follows RFC 6455 §7 on both legs. A close frame from one side is forwarded to the other; the
  * other side's answer is forwarded back as the answer to the first, so each side sees the other's codes and
@@ -43,10 +44,6 @@ import io.wsedge.api.SessionSummary;
 public final class ProxySession implements EdgeSession, LegListener {
 
 	private static final Log logger = LogFactory.getLog(ProxySession.class);
-
-	static final int BLOCKED_BY_PEER = 1;
-
-	static final int BLOCKED_BY_DEFER = 2;
 
 	private final EdgeEngine engine;
 
@@ -68,45 +65,25 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private final long startNanos = System.nanoTime();
 
-	private final Relay fromClient;
+	private final End client;
 
-	private final Relay fromUpstream;
+	private final End upstream;
 
 	private final CompletableFuture<SessionSummary> end = new CompletableFuture<>();
 
 	private String subprotocol;
 
-	private Leg client;
-
-	private Leg upstream;
-
 	private EventExecutor executor;
-
-	private int clientReadBlocks;
-
-	private int upstreamReadBlocks;
 
 	private boolean closing;
 
 	private CloseInitiator initiator;
 
-	private Side awaitingAnswer;
+	/** The side whose close frame was forwarded and still waits for the other side's answer. */
+	private End awaitingAnswer;
 
-	private boolean clientClosed;
-
-	private boolean upstreamClosed;
-
-	private int clientStatus = CloseCodes.ABNORMAL;
-
-	private String clientReason = "";
-
-	private boolean clientStatusKnown;
-
-	private int upstreamStatus = CloseCodes.ABNORMAL;
-
-	private String upstreamReason = "";
-
-	private boolean upstreamStatusKnown;
+	/** A client that broke the protocol, failed once the upstream has answered (see onProtocolError). */
+	private CloseStatus pendingClientFailure;
 
 	private boolean ended;
 
@@ -119,6 +96,8 @@ public final class ProxySession implements EdgeSession, LegListener {
 	private ScheduledFuture<?> pingTimer;
 
 	private ScheduledFuture<?> pongTimer;
+
+	private ScheduledFuture<?> failTimer;
 
 	private long pingsSent;
 
@@ -135,8 +114,10 @@ public final class ProxySession implements EdgeSession, LegListener {
 		this.principal = principal;
 		this.attributes = (attributes == null || attributes.isEmpty()) ? null : new ConcurrentHashMap<>(attributes);
 		Limits limits = route.limits();
-		this.fromClient = new Relay(this, Side.CLIENT, route.chain(Side.CLIENT), limits);
-		this.fromUpstream = new Relay(this, Side.UPSTREAM, route.chain(Side.UPSTREAM), limits);
+		this.client = new End(Side.CLIENT, new Relay(this, Side.CLIENT, route.chain(Side.CLIENT), limits));
+		this.upstream = new End(Side.UPSTREAM, new Relay(this, Side.UPSTREAM, route.chain(Side.UPSTREAM), limits));
+		this.client.other = this.upstream;
+		this.upstream.other = this.client;
 	}
 
 	private static String newId() {
@@ -152,13 +133,13 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 * when nothing counts it
 	 */
 	public void start(Leg client, Leg upstream, String subprotocol, Admission admission) {
-		this.client = client;
-		this.upstream = upstream;
+		this.client.leg = client;
+		this.upstream.leg = upstream;
 		this.subprotocol = subprotocol;
 		this.admission = admission;
 		this.executor = client.executor();
-		this.fromClient.bind(client, upstream);
-		this.fromUpstream.bind(upstream, client);
+		this.client.relay.bind(upstream);
+		this.upstream.relay.bind(client);
 		this.engine.opened(this);
 		this.route.metrics().sessionOpened();
 		Limits limits = limits();
@@ -173,12 +154,13 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
-	 * Cuts both connections now, for sessions still open when the drain timeout ends; callable from any thread.
+	 * Cuts both connections now, without a closing handshake, for sessions still open when the drain timeout
+	 * ends; callable from any thread.
 	 */
 	public void abort() {
 		execute(() -> {
-			this.client.terminate();
-			this.upstream.terminate();
+			this.client.leg.terminate();
+			this.upstream.leg.terminate();
 		});
 	}
 
@@ -198,9 +180,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		long timeout = limits().idleTimeout().toNanos();
 		long idle = System.nanoTime() - this.lastActivity;
 		if (idle >= timeout) {
-			ClosePolicy policy = this.route.closePolicies().idleTimeout();
-			metrics().violation("idle-timeout");
-			closeByEdge(policy.code(), policy.reason(), policy.code(), policy.reason());
+			ClosePolicy policy = this.route.closePolicies().get(ClosePolicyKind.IDLE_TIMEOUT);
+			metrics().violation(ClosePolicyKind.IDLE_TIMEOUT);
+			closeByEdge(policy.cause(), policy.cause());
 		}
 		else {
 			this.idleTimer = this.executor.schedule(this::checkIdle, timeout - idle, TimeUnit.NANOSECONDS);
@@ -208,12 +190,12 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	private void ping() {
-		if (this.closing || this.client.closeSent()) {
+		if (this.closing || this.client.leg.closeSent()) {
 			return;
 		}
 		long sequence = ++this.pingsSent;
-		this.client.write(new PingWebSocketFrame(EdgePings.payload(sequence)));
-		this.client.flush();
+		this.client.leg.write(new PingWebSocketFrame(EdgePings.payload(sequence)));
+		this.client.leg.flush();
 		this.pongTimer = this.executor.schedule(() -> checkPong(sequence), limits().pongTimeout().toNanos(),
 				TimeUnit.NANOSECONDS);
 		this.pingTimer = this.executor.schedule(this::ping, limits().pingInterval().toNanos(), TimeUnit.NANOSECONDS);
@@ -221,7 +203,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private void checkPong(long sequence) {
 		if (!this.closing && this.pongsReceived < sequence) {
-			policyClose("ping-timeout", this.route.closePolicies().pingTimeout(), Side.CLIENT);
+			policyClose(ClosePolicyKind.PING_TIMEOUT, Side.CLIENT);
 		}
 	}
 
@@ -232,10 +214,6 @@ public final class ProxySession implements EdgeSession, LegListener {
 		}
 	}
 
-	void rateLimited() {
-		policyClose("rate-limit", this.route.closePolicies().rateLimit(), Side.CLIENT);
-	}
-
 	/**
 	 * Closes both sides with the shutdown policy; callable from any thread.
 	 */
@@ -244,9 +222,21 @@ public final class ProxySession implements EdgeSession, LegListener {
 			if (this.closing) {
 				return;
 			}
-			ClosePolicy policy = this.route.closePolicies().shutdown();
-			metrics().violation("shutdown");
-			closeByEdge(policy.code(), policy.reason(), policy.code(), policy.reason());
+			ClosePolicy policy = this.route.closePolicies().get(ClosePolicyKind.SHUTDOWN);
+			metrics().violation(ClosePolicyKind.SHUTDOWN);
+			closeByEdge(policy.cause(), policy.cause());
+		});
+	}
+
+	/**
+	 * Closes the session with the buffer-overflow policy because the edge as a whole holds too much; callable
+	 * from any thread.
+	 */
+	public void shed() {
+		execute(() -> {
+			if (!this.closing) {
+				policyClose(ClosePolicyKind.BUFFER_OVERFLOW, Side.CLIENT);
+			}
 		});
 	}
 
@@ -267,12 +257,11 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
-	 * Closes both sides with the same code, for operators and shutdown; callable from any thread.
-	 * @param code the close status
-	 * @param reason the close reason
+	 * Closes both sides with the same status, for operators; callable from any thread.
+	 * @param status the close status
 	 */
-	public void closeFromOutside(int code, String reason) {
-		execute(() -> closeByEdge(code, reason, code, reason));
+	public void closeFromOutside(CloseStatus status) {
+		execute(() -> closeByEdge(status, status));
 	}
 
 	// EdgeSession
@@ -316,6 +305,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 	public Map<String, Object> attributes() {
 		Map<String, Object> attributes = this.attributes;
 		if (attributes == null) {
+			// Interceptors of either thread may ask first; the map is created once.
 			synchronized (this) {
 				attributes = this.attributes;
 				if (attributes == null) {
@@ -341,7 +331,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 * @return the message count
 	 */
 	public long messages(Side from) {
-		return relay(from).messages;
+		return end(from).relay.messages;
 	}
 
 	/**
@@ -350,7 +340,19 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 * @return the byte count
 	 */
 	public long bytes(Side from) {
-		return relay(from).bytes;
+		return end(from).relay.bytes;
+	}
+
+	/**
+	 * Bytes the edge holds for this session: messages being assembled or waiting, and what both connections
+	 * have not written yet. Read from any thread as an estimate, for the edge's memory budget.
+	 * @return the bytes held
+	 */
+	public long heldBytes() {
+		Leg client = this.client.leg;
+		Leg upstream = this.upstream.leg;
+		return this.client.relay.heldBytes() + this.upstream.relay.heldBytes()
+				+ ((client != null) ? client.queuedBytes() : 0) + ((upstream != null) ? upstream.queuedBytes() : 0);
 	}
 
 	boolean isEnded() {
@@ -377,78 +379,85 @@ public final class ProxySession implements EdgeSession, LegListener {
 			frame.release();
 			return;
 		}
-		relay(side).onFrame(frame);
+		end(side).relay.onFrame(frame);
 	}
 
 	@Override
 	public void onReadComplete(Side side) {
-		leg(side.other()).flush();
+		end(side).other.leg.flush();
 	}
 
 	@Override
 	public void onWritabilityChanged(Side side) {
-		if (leg(side).isWritable()) {
-			unblockReading(side.other(), BLOCKED_BY_PEER);
+		if (end(side).leg.isWritable()) {
+			unblockReading(side.other(), ReadBlock.PEER);
 		}
 	}
 
 	@Override
 	public void onProtocolError(Side side, int code, String reason) {
-		ClosePolicies policies = this.route.closePolicies();
-		boolean tooBig = code == CloseCodes.MESSAGE_TOO_BIG;
-		ClosePolicy policy = tooBig ? policies.payloadTooBig()
-				: (side == Side.CLIENT) ? policies.clientGone() : policies.upstreamFailure();
-		int sentCode = tooBig ? policy.code() : code;
-		String sentReason = tooBig ? policy.reason() : truncate(reason);
-		record(side, sentCode, sentReason);
-		metrics().violation(tooBig ? "payload-too-big" : (side == Side.CLIENT) ? "client-gone" : "upstream-failure");
-		leg(side).fail(sentCode, sentReason);
+		End broken = end(side);
+		ClosePolicyKind kind = (code == CloseCodes.MESSAGE_TOO_BIG) ? ClosePolicyKind.PAYLOAD_TOO_BIG
+				: (side == Side.CLIENT) ? ClosePolicyKind.CLIENT_GONE : ClosePolicyKind.UPSTREAM_FAILURE;
+		ClosePolicy policy = this.route.closePolicies().get(kind);
+		CloseStatus toBroken = (kind == ClosePolicyKind.PAYLOAD_TOO_BIG) ? policy.cause()
+				: CloseStatus.truncated(code, reason);
+		CloseStatus toOther = (kind == ClosePolicyKind.PAYLOAD_TOO_BIG) ? policy.peer() : policy.cause();
+		metrics().violation(kind);
 		if (!this.closing) {
 			this.closing = true;
 			this.initiator = initiatorOf(side);
 		}
 		this.awaitingAnswer = null;
-		if (tooBig) {
-			sendClose(side.other(), policy.peerCode(), policy.peerReason());
+		broken.record(toBroken);
+		if (side == Side.CLIENT && !this.upstream.closed && !this.upstream.leg.closeSent()) {
+			// What the upstream sent before it learns of the close still reaches the client, as it would from
+			// a server without the edge in between; the client is failed (RFC 6455 §7.1.7) once the upstream has
+			// answered, or after the close timeout. Nothing more is read from it meanwhile.
+			this.pendingClientFailure = toBroken;
+			this.failTimer = this.executor.schedule(this::failClient, limits().closeTimeout().toNanos(),
+					TimeUnit.NANOSECONDS);
+			sendClose(this.upstream, toOther);
+			this.upstream.leg.flush();
+			return;
 		}
-		else {
-			sendClose(side.other(), policy.code(), policy.reason());
-		}
-		leg(side.other()).flush();
+		broken.leg.fail(toBroken.code(), toBroken.reason());
+		sendClose(broken.other, toOther);
+		broken.other.leg.flush();
 	}
 
-	/** Keeps a reason within the 123 bytes a close frame holds. */
-	private static String truncate(String reason) {
-		String text = (reason != null) ? reason : "";
-		while (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > CloseCodes.MAX_REASON_BYTES) {
-			text = text.substring(0, text.length() - 1);
+	private void failClient() {
+		CloseStatus status = this.pendingClientFailure;
+		if (status != null) {
+			this.pendingClientFailure = null;
+			cancel(this.failTimer);
+			this.client.leg.flush();
+			this.client.leg.fail(status.code(), status.reason());
 		}
-		return text;
 	}
 
 	@Override
 	public void onClosed(Side side) {
-		if (side == Side.CLIENT) {
-			this.clientClosed = true;
-		}
-		else {
-			this.upstreamClosed = true;
-		}
+		End gone = end(side);
+		gone.closed = true;
 		if (!this.closing) {
 			// The side vanished without a close frame.
 			this.closing = true;
 			this.initiator = initiatorOf(side);
-			ClosePolicy policy = (side == Side.CLIENT) ? this.route.closePolicies().clientGone()
-					: this.route.closePolicies().upstreamFailure();
-			metrics().violation((side == Side.CLIENT) ? "client-gone" : "upstream-failure");
-			sendClose(side.other(), policy.code(), policy.reason());
+			ClosePolicyKind kind = (side == Side.CLIENT) ? ClosePolicyKind.CLIENT_GONE
+					: ClosePolicyKind.UPSTREAM_FAILURE;
+			metrics().violation(kind);
+			sendClose(gone.other, this.route.closePolicies().get(kind).cause());
 		}
-		else if (this.awaitingAnswer == side.other()) {
-			// The side that was to answer the other's close frame is gone: answer with the other's own code.
+		else if (this.awaitingAnswer == gone.other) {
+			// The side that was to answer the other's close frame is gone: answer with the other's own status.
 			this.awaitingAnswer = null;
-			sendClose(side.other(), status(side.other()), reason(side.other()));
+			sendClose(gone.other, gone.other.status);
 		}
-		if (this.clientClosed && this.upstreamClosed) {
+		if (side == Side.UPSTREAM) {
+			failClient();
+		}
+		if (this.client.closed && this.upstream.closed) {
 			finish();
 		}
 	}
@@ -457,16 +466,23 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	/**
 	 * A close frame from {@code from} reached the end of its interceptor chain.
+	 * @param from the side that sent it
+	 * @param received the status it carried
+	 * @param forwarded the status to forward, as the chain left it
 	 */
-	void closeFrom(Side from, int originalStatus, String originalReason, int status, String reason) {
-		record(from, originalStatus, originalReason);
-		Side to = from.other();
-		if (leg(from).closeSent()) {
+	void closeFrom(Side from, CloseStatus received, CloseStatus forwarded) {
+		End sender = end(from);
+		End to = sender.other;
+		sender.record(received);
+		if (sender.leg.closeSent()) {
 			// This is the answer to a close frame the edge sent; the leg ends itself. If that close frame was
 			// the other side's, this answer is the other side's answer.
 			if (this.awaitingAnswer == to) {
 				this.awaitingAnswer = null;
-				sendClose(to, status, reason);
+				sendClose(to, forwarded);
+			}
+			if (from == Side.UPSTREAM) {
+				failClient();
 			}
 			return;
 		}
@@ -474,18 +490,18 @@ public final class ProxySession implements EdgeSession, LegListener {
 			this.closing = true;
 			this.initiator = initiatorOf(from);
 		}
-		if (leg(to).closeSent() || isClosed(to)) {
-			sendClose(from, originalStatus, originalReason);
+		if (to.leg.closeSent() || to.closed) {
+			sendClose(sender, received);
 			return;
 		}
-		this.awaitingAnswer = from;
-		sendClose(to, status, reason);
+		this.awaitingAnswer = sender;
+		sendClose(to, forwarded);
 	}
 
 	/**
-	 * Closes both sides, each with its own code; their answers end at the edge.
+	 * Closes both sides, each with its own status; their answers end at the edge.
 	 */
-	void closeByEdge(int clientStatus, String clientReason, int upstreamStatus, String upstreamReason) {
+	void closeByEdge(CloseStatus toClient, CloseStatus toUpstream) {
 		if (this.ended) {
 			return;
 		}
@@ -494,115 +510,67 @@ public final class ProxySession implements EdgeSession, LegListener {
 			this.initiator = CloseInitiator.EDGE;
 		}
 		this.awaitingAnswer = null;
-		sendClose(Side.CLIENT, clientStatus, clientReason);
-		sendClose(Side.UPSTREAM, upstreamStatus, upstreamReason);
-		this.client.flush();
-		this.upstream.flush();
-	}
-
-	void payloadTooBig(Side from) {
-		policyClose("payload-too-big", this.route.closePolicies().payloadTooBig(), from);
-	}
-
-	void bufferOverflow(Side slow) {
-		policyClose("buffer-overflow", this.route.closePolicies().bufferOverflow(), slow);
+		sendClose(this.client, toClient);
+		sendClose(this.upstream, toUpstream);
+		this.client.leg.flush();
+		this.upstream.leg.flush();
 	}
 
 	void interceptorFailed(String name, Throwable failure) {
 		logger.error("Interceptor '" + name + "' failed in session " + this.id + " on " + this.route
 				+ "; closing the session", failure);
-		policyClose("interceptor-error", this.route.closePolicies().interceptorError(), Side.CLIENT);
+		policyClose(ClosePolicyKind.INTERCEPTOR_ERROR, Side.CLIENT);
 	}
 
-	private void policyClose(String name, ClosePolicy policy, Side cause) {
-		metrics().violation(name);
+	/**
+	 * Closes both sides with a policy: its {@code cause} status to the side that caused it, its {@code peer}
+	 * status to the other.
+	 */
+	void policyClose(ClosePolicyKind kind, Side cause) {
+		metrics().violation(kind);
+		ClosePolicy policy = this.route.closePolicies().get(kind);
 		if (cause == Side.CLIENT) {
-			closeByEdge(policy.code(), policy.reason(), policy.peerCode(), policy.peerReason());
+			closeByEdge(policy.cause(), policy.peer());
 		}
 		else {
-			closeByEdge(policy.peerCode(), policy.peerReason(), policy.code(), policy.reason());
+			closeByEdge(policy.peer(), policy.cause());
 		}
 	}
 
-	void blockReading(Side side, int cause) {
-		if (side == Side.CLIENT) {
-			int before = this.clientReadBlocks;
-			this.clientReadBlocks = before | cause;
-			if (before == 0) {
-				this.client.setReading(false);
-			}
-		}
-		else {
-			int before = this.upstreamReadBlocks;
-			this.upstreamReadBlocks = before | cause;
-			if (before == 0) {
-				this.upstream.setReading(false);
-			}
+	void blockReading(Side side, ReadBlock cause) {
+		End end = end(side);
+		int before = end.readBlocks;
+		end.readBlocks = before | cause.bit;
+		if (before == 0) {
+			end.leg.setReading(false);
 		}
 	}
 
-	void unblockReading(Side side, int cause) {
-		if (side == Side.CLIENT) {
-			int before = this.clientReadBlocks;
-			this.clientReadBlocks = before & ~cause;
-			if (before != 0 && this.clientReadBlocks == 0) {
-				this.client.setReading(true);
-			}
-		}
-		else {
-			int before = this.upstreamReadBlocks;
-			this.upstreamReadBlocks = before & ~cause;
-			if (before != 0 && this.upstreamReadBlocks == 0) {
-				this.upstream.setReading(true);
-			}
+	void unblockReading(Side side, ReadBlock cause) {
+		End end = end(side);
+		int before = end.readBlocks;
+		end.readBlocks = before & ~cause.bit;
+		if (before != 0 && end.readBlocks == 0 && (side != Side.CLIENT || this.pendingClientFailure == null)) {
+			end.leg.setReading(true);
 		}
 	}
 
 	// Internals
 
-	private void sendClose(Side side, int code, String reason) {
-		Leg leg = leg(side);
-		if (leg.closeSent() || isClosed(side)) {
+	private void sendClose(End end, CloseStatus status) {
+		if (end.leg.closeSent() || end.closed) {
 			return;
 		}
-		record(side, code, reason);
-		leg.close(code, reason);
-	}
-
-	/** Keeps the first close status seen on a leg, sent or received. */
-	private void record(Side side, int code, String reason) {
-		if (side == Side.CLIENT) {
-			if (!this.clientStatusKnown) {
-				this.clientStatusKnown = true;
-				this.clientStatus = code;
-				this.clientReason = (reason != null) ? reason : "";
-			}
+		if (end.side == Side.CLIENT && this.pendingClientFailure != null) {
+			// The client broke the protocol: it gets its failure status, not a relayed one.
+			return;
 		}
-		else if (!this.upstreamStatusKnown) {
-			this.upstreamStatusKnown = true;
-			this.upstreamStatus = code;
-			this.upstreamReason = (reason != null) ? reason : "";
-		}
+		end.record(status);
+		end.leg.close(status.code(), status.reason());
 	}
 
-	private int status(Side side) {
-		return (side == Side.CLIENT) ? this.clientStatus : this.upstreamStatus;
-	}
-
-	private String reason(Side side) {
-		return (side == Side.CLIENT) ? this.clientReason : this.upstreamReason;
-	}
-
-	private boolean isClosed(Side side) {
-		return (side == Side.CLIENT) ? this.clientClosed : this.upstreamClosed;
-	}
-
-	private Leg leg(Side side) {
+	private End end(Side side) {
 		return (side == Side.CLIENT) ? this.client : this.upstream;
-	}
-
-	private Relay relay(Side from) {
-		return (from == Side.CLIENT) ? this.fromClient : this.fromUpstream;
 	}
 
 	private static CloseInitiator initiatorOf(Side side) {
@@ -617,15 +585,17 @@ public final class ProxySession implements EdgeSession, LegListener {
 		cancel(this.idleTimer);
 		cancel(this.pingTimer);
 		cancel(this.pongTimer);
+		cancel(this.failTimer);
 		if (this.admission != null) {
 			this.admission.release();
 		}
-		this.fromClient.releaseAll();
-		this.fromUpstream.releaseAll();
-		SessionSummary summary = new SessionSummary(this, this.clientStatus, this.clientReason, this.upstreamStatus,
-				this.upstreamReason, (this.initiator != null) ? this.initiator : CloseInitiator.EDGE,
-				Duration.ofNanos(System.nanoTime() - this.startNanos), this.fromClient.messages, this.fromClient.bytes,
-				this.fromUpstream.messages, this.fromUpstream.bytes);
+		this.client.relay.releaseAll();
+		this.upstream.relay.releaseAll();
+		SessionSummary summary = new SessionSummary(this, this.client.status.code(), this.client.status.reason(),
+				this.upstream.status.code(), this.upstream.status.reason(),
+				(this.initiator != null) ? this.initiator : CloseInitiator.EDGE,
+				Duration.ofNanos(System.nanoTime() - this.startNanos), this.client.relay.messages,
+				this.client.relay.bytes, this.upstream.relay.messages, this.upstream.relay.bytes);
 		metrics().sessionEnded(summary);
 		this.engine.ended(this, summary);
 		this.end.complete(summary);
@@ -640,8 +610,45 @@ public final class ProxySession implements EdgeSession, LegListener {
 	@Override
 	public String toString() {
 		return "session " + this.id + " on " + this.route + (this.closing ? " (closing: initiator " + this.initiator
-				+ ", client " + (this.clientClosed ? "closed" : "open") + ", upstream "
-				+ (this.upstreamClosed ? "closed" : "open") + ")" : "");
+				+ ", client " + (this.client.closed ? "closed" : "open") + ", upstream "
+				+ (this.upstream.closed ? "closed" : "open") + ")" : "");
+	}
+
+	/**
+	 * One side of the session: its leg, the relay of the messages it sends, and its closing state.
+	 */
+	private static final class End {
+
+		final Side side;
+
+		final Relay relay;
+
+		End other;
+
+		Leg leg;
+
+		/** {@link ReadBlock} bits. */
+		int readBlocks;
+
+		boolean closed;
+
+		/** The first close status seen on this leg, sent or received. */
+		CloseStatus status = CloseStatus.ABNORMAL;
+
+		private boolean statusKnown;
+
+		End(Side side, Relay relay) {
+			this.side = side;
+			this.relay = relay;
+		}
+
+		void record(CloseStatus status) {
+			if (!this.statusKnown) {
+				this.statusKnown = true;
+				this.status = status;
+			}
+		}
+
 	}
 
 }

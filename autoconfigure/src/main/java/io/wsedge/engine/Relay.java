@@ -1,6 +1,5 @@
 package io.wsedge.engine;
 
-import io.wsedge.policy.Limits;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 
@@ -12,16 +11,43 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.wsedge.engine.Messages.Fragments;
+import io.wsedge.api.FrameType;
+import io.wsedge.engine.Message.Assembled;
+import io.wsedge.engine.Message.Whole;
+import io.wsedge.engine.MessageContext.Outcome;
+import io.wsedge.policy.ClosePolicyKind;
+import io.wsedge.policy.CloseStatus;
+import io.wsedge.policy.Limits;
 
 /**
- * One direction of a session: assembles messages from the sender's frames (checking the size limit as they
- * arrive), runs the direction's interceptor chain on each, and forwards, drops or closes as it decides.
+ * One direction of a session: checks each message against the limits as its frames arrive, runs the
+ * direction's interceptor chain on it, and forwards, drops or closes as the chain decides.
+ * <p>
+ * Where the direction has no interceptor, a fragmented message streams through frame by frame and costs the
+ * edge one frame of memory; otherwise it is assembled in one buffer, so that the chain sees it whole. Either
+ * way its size and its number of fragments are counted as they arrive.
  * <p>
  * Confined to the session's executor. Messages are handled strictly one at a time in arrival order; while an
  * interceptor's deferred stage is pending, later messages wait in a backlog and the sender is not read.
  */
 final class Relay {
+
+	/** What the relay does with the continuation frames of the message in progress. */
+	private enum Partial {
+
+		/** No fragmented message in progress. */
+		NONE,
+
+		/** Forwarded as they come: no interceptor needs the message whole. */
+		STREAMING,
+
+		/** Appended to {@link #assembling}. */
+		ASSEMBLING,
+
+		/** Released: the message was refused at its first frame (rate limit). */
+		DISCARDING
+
+	}
 
 	private final ProxySession session;
 
@@ -33,21 +59,33 @@ final class Relay {
 
 	private final long defaultMaxPayloadSize;
 
-	private long maxPayloadSize;
+	private final int maxFragments;
 
-	private Leg source;
+	private long maxPayloadSize;
 
 	private Leg target;
 
-	private Object partial;
+	private Whole whole = new Whole();
+
+	private Partial partial = Partial.NONE;
+
+	private FrameType partialType;
+
+	private long partialBytes;
+
+	private int partialFragments;
+
+	private Assembled assembling;
 
 	private boolean suspended;
 
-	private Object suspendedMessage;
+	private Message suspendedMessage;
 
 	private int resumeAt;
 
-	private ArrayDeque<Object> backlog;
+	private ArrayDeque<Message> backlog;
+
+	private long backlogBytes;
 
 	private final double tokensPerNano;
 
@@ -70,6 +108,7 @@ final class Relay {
 		this.context = (chain.length > 0) ? new MessageContext(this) : null;
 		this.defaultMaxPayloadSize = limits.maxPayloadSize(from);
 		this.maxPayloadSize = this.defaultMaxPayloadSize;
+		this.maxFragments = limits.maxFragments();
 		// A token bucket for client messages: the rate refills it, the burst is its size.
 		boolean limited = from == Side.CLIENT && limits.messagesPerSecond() > 0;
 		this.tokensPerNano = limited ? limits.messagesPerSecond() / 1e9 : 0;
@@ -80,8 +119,7 @@ final class Relay {
 		this.refilledAt = System.nanoTime();
 	}
 
-	void bind(Leg source, Leg target) {
-		this.source = source;
+	void bind(Leg target) {
 		this.target = target;
 	}
 
@@ -93,6 +131,15 @@ final class Relay {
 		this.maxPayloadSize = (bytes == 0) ? this.defaultMaxPayloadSize : bytes;
 	}
 
+	/**
+	 * Bytes this direction holds beyond the frame in hand: a message being assembled and messages waiting for a
+	 * deferred interceptor. Read from other threads for the edge's memory budget, so only an estimate.
+	 */
+	long heldBytes() {
+		Assembled assembling = this.assembling;
+		return ((assembling != null) ? assembling.held() : 0) + this.backlogBytes;
+	}
+
 	void onFrame(WebSocketFrame frame) {
 		if (frame instanceof ContinuationWebSocketFrame) {
 			onContinuation(frame);
@@ -101,7 +148,14 @@ final class Relay {
 			onMessageStart(frame);
 		}
 		else {
-			if (this.from == Side.CLIENT && frame instanceof PongWebSocketFrame) {
+			onControl(frame);
+		}
+	}
+
+	private void onControl(WebSocketFrame frame) {
+		FrameType type = Message.typeOf(frame);
+		if (this.from == Side.CLIENT && type != FrameType.CLOSE) {
+			if (type == FrameType.PONG) {
 				long sequence = EdgePings.sequence(frame.content());
 				if (sequence >= 0) {
 					// The answer to the edge's own ping ends here.
@@ -110,70 +164,139 @@ final class Relay {
 					return;
 				}
 			}
-			this.session.metrics().received(this.from, Messages.type(frame), frame.content().readableBytes());
-			dispatch(frame);
+			// Pings and pongs cost the upstream as much as messages do: they count against the rate too.
+			if (this.tokensPerNano > 0 && !takeToken()) {
+				frame.release();
+				overRate();
+				return;
+			}
 		}
+		this.session.metrics().received(this.from, type, frame.content().readableBytes());
+		dispatch(this.whole.set(frame, type));
 	}
 
 	private void onMessageStart(WebSocketFrame frame) {
 		long size = frame.content().readableBytes();
 		if (size > this.maxPayloadSize) {
 			frame.release();
-			this.session.payloadTooBig(this.from);
+			this.session.policyClose(ClosePolicyKind.PAYLOAD_TOO_BIG, this.from);
 			return;
 		}
+		FrameType type = (frame instanceof TextWebSocketFrame) ? FrameType.TEXT : FrameType.BINARY;
 		if (frame.isFinalFragment()) {
-			if (accepted(frame, size)) {
-				dispatch(frame);
+			if (accepted(type, size)) {
+				dispatch(this.whole.set(frame, type));
+			}
+			else {
+				frame.release();
+			}
+			return;
+		}
+		this.partialType = type;
+		this.partialBytes = size;
+		this.partialFragments = 1;
+		if (this.context == null) {
+			// Nothing needs the message whole: the rate limit decides at its first frame, then it streams.
+			if (withinRate()) {
+				this.partial = Partial.STREAMING;
+				forwardFrame(frame);
+			}
+			else {
+				this.partial = Partial.DISCARDING;
+				frame.release();
 			}
 		}
 		else {
-			this.partial = new Fragments(frame);
+			this.partial = Partial.ASSEMBLING;
+			this.assembling = new Assembled(frame, type, this.maxPayloadSize);
+			frame.release();
 		}
 	}
 
 	private void onContinuation(WebSocketFrame frame) {
-		Fragments fragments = (Fragments) this.partial;
-		if (fragments == null) {
+		Partial partial = this.partial;
+		if (partial == Partial.NONE) {
 			// The frame decoder refuses a continuation outside a message (RFC 6455 §5.4); this one follows a
 			// message this relay already refused.
 			frame.release();
 			return;
 		}
-		if (fragments.bytes + frame.content().readableBytes() > this.maxPayloadSize) {
+		long size = this.partialBytes + frame.content().readableBytes();
+		if (size > this.maxPayloadSize || ++this.partialFragments > this.maxFragments) {
 			frame.release();
-			this.partial = null;
-			fragments.release();
-			this.session.payloadTooBig(this.from);
+			abandonPartial();
+			this.session.policyClose(ClosePolicyKind.PAYLOAD_TOO_BIG, this.from);
 			return;
 		}
-		fragments.add(frame);
-		if (frame.isFinalFragment()) {
-			this.partial = null;
-			if (accepted(fragments, fragments.bytes)) {
-				dispatch(fragments);
+		this.partialBytes = size;
+		boolean fin = frame.isFinalFragment();
+		if (partial == Partial.STREAMING) {
+			forwardFrame(frame);
+			if (fin) {
+				this.partial = Partial.NONE;
+				count(this.partialType, size);
+			}
+		}
+		else if (partial == Partial.ASSEMBLING) {
+			Assembled message = this.assembling;
+			message.append(frame.content());
+			frame.release();
+			if (fin) {
+				this.assembling = null;
+				this.partial = Partial.NONE;
+				if (accepted(this.partialType, size)) {
+					dispatch(message);
+				}
+				else {
+					message.release();
+				}
+			}
+		}
+		else {
+			frame.release();
+			if (fin) {
+				this.partial = Partial.NONE;
 			}
 		}
 	}
 
+	private void abandonPartial() {
+		if (this.assembling != null) {
+			this.assembling.release();
+			this.assembling = null;
+		}
+		this.partial = Partial.NONE;
+	}
+
 	/** Counts a whole data message and applies the rate limit; false if the message goes no further. */
-	private boolean accepted(Object message, long size) {
+	private boolean accepted(FrameType type, long size) {
+		count(type, size);
+		return withinRate();
+	}
+
+	private void count(FrameType type, long size) {
 		this.messages++;
 		this.bytes += size;
-		this.session.metrics().received(this.from, Messages.type(message), size);
+		this.session.metrics().received(this.from, type, size);
 		this.session.activity();
+	}
+
+	private boolean withinRate() {
 		if (this.tokensPerNano > 0 && !takeToken()) {
-			Messages.release(message);
-			if (this.dropOverRate) {
-				this.session.metrics().violation("rate-limit");
-				this.session.metrics().dropped(this.from, "rate-limit");
-			}
-			else {
-				this.session.rateLimited();
-			}
+			overRate();
 			return false;
 		}
 		return true;
+	}
+
+	private void overRate() {
+		if (this.dropOverRate) {
+			this.session.metrics().violation(ClosePolicyKind.RATE_LIMIT);
+			this.session.metrics().dropped(this.from, ClosePolicyKind.RATE_LIMIT.key());
+		}
+		else {
+			this.session.policyClose(ClosePolicyKind.RATE_LIMIT, Side.CLIENT);
+		}
 	}
 
 	private boolean takeToken() {
@@ -187,28 +310,41 @@ final class Relay {
 		return false;
 	}
 
-	private void dispatch(Object message) {
+	private void dispatch(Message message) {
 		if (this.suspended) {
+			Message queued = detach(message);
 			if (this.backlog == null) {
 				this.backlog = new ArrayDeque<>();
 			}
-			this.backlog.add(message);
+			this.backlog.add(queued);
+			this.backlogBytes += queued.size();
 			return;
 		}
 		if (this.context == null) {
 			forward(message, null);
 		}
 		else {
-			this.context.begin(message, Messages.type(message));
+			this.context.begin(message);
 			runChain(message, 0);
 		}
 	}
 
-	private void runChain(Object message, int start) {
+	/**
+	 * Takes a message out of the relay's reused holder, for one that must outlive its turn; the relay takes a
+	 * fresh holder.
+	 */
+	private Message detach(Message message) {
+		if (message == this.whole) {
+			this.whole = new Whole();
+		}
+		return message;
+	}
+
+	private void runChain(Message message, int start) {
 		MessageContext context = this.context;
 		NamedInterceptor[] chain = this.chain;
 		// A drop or close decided by the code that completed a deferred stage ends the chain there too.
-		for (int i = start; i < chain.length && context.outcome == MessageContext.FORWARD; i++) {
+		for (int i = start; i < chain.length && context.outcome() == Outcome.FORWARD; i++) {
 			NamedInterceptor interceptor = chain[i];
 			NamedInterceptor.InterceptorMeter meter = interceptor.meter();
 			try {
@@ -224,83 +360,102 @@ final class Relay {
 			catch (Throwable ex) {
 				meter.error();
 				context.end();
-				Messages.release(message);
+				message.release();
 				this.session.interceptorFailed(interceptor.name(), ex);
 				return;
 			}
 			CompletionStage<?> pending = context.takeDeferred();
 			if (pending != null) {
-				suspend(message, i + 1, pending, interceptor);
+				suspend(detach(message), i + 1, pending, interceptor);
 				return;
 			}
 		}
 		finish(message, context);
 	}
 
-	private void finish(Object message, MessageContext context) {
-		int outcome = context.outcome;
-		if (outcome == MessageContext.DROP) {
-			context.end();
-			Messages.release(message);
-			this.session.metrics().dropped(this.from, "interceptor");
-		}
-		else if (outcome == MessageContext.CLOSE) {
-			int clientStatus = context.clientStatus;
-			String clientReason = context.clientReason;
-			int upstreamStatus = context.upstreamStatus;
-			String upstreamReason = context.upstreamReason;
-			context.end();
-			Messages.release(message);
-			this.session.closeByEdge(clientStatus, clientReason, upstreamStatus, upstreamReason);
-		}
-		else {
-			forward(message, context);
-			context.end();
+	private void finish(Message message, MessageContext context) {
+		switch (context.outcome()) {
+			case DROP -> {
+				context.end();
+				message.release();
+				this.session.metrics().dropped(this.from, "interceptor");
+			}
+			case CLOSE -> {
+				CloseStatus toClient = context.clientClose();
+				CloseStatus toUpstream = context.upstreamClose();
+				context.end();
+				message.release();
+				this.session.closeByEdge(toClient, toUpstream);
+			}
+			case FORWARD -> {
+				forward(message, context);
+				context.end();
+			}
 		}
 	}
 
-	private void forward(Object message, MessageContext context) {
-		if (message instanceof CloseWebSocketFrame close) {
-			int originalStatus = MessageContext.statusOf(close);
-			String originalReason = MessageContext.reasonOf(close);
-			int status = (context != null) ? context.forwardedCloseStatus() : originalStatus;
-			String reason = (context != null) ? context.forwardedCloseReason() : originalReason;
-			close.release();
-			this.session.closeFrom(this.from, originalStatus, originalReason, status, reason);
+	private void forward(Message message, MessageContext context) {
+		if (message.type() == FrameType.CLOSE) {
+			CloseWebSocketFrame close = (CloseWebSocketFrame) ((Whole) message).frame();
+			CloseStatus original = MessageContext.statusOf(close);
+			CloseStatus forwarded = (context != null) ? context.forwardedClose() : original;
+			message.release();
+			this.session.closeFrom(this.from, original, forwarded);
 			return;
 		}
-		Leg target = this.target;
-		if (target.closeSent()) {
-			// Nothing may follow a close frame (RFC 6455 §5.5.1).
-			Messages.release(message);
-			return;
-		}
-		if (target.queuedBytes() > this.session.limits().maxBufferedBytes()) {
-			Messages.release(message);
-			this.session.bufferOverflow(this.from.other());
+		if (!writable(message)) {
 			return;
 		}
 		if (context != null && context.replaced()) {
-			WebSocketFrame replacement = replacement(message, context.replacementBytes());
-			Messages.release(message);
-			target.write(replacement);
-		}
-		else if (message instanceof Fragments fragments) {
-			target.write(fragments.head);
-			for (WebSocketFrame frame : fragments.tail) {
-				target.write(frame);
-			}
+			WebSocketFrame replacement = replacement(message.type(), context.replacementBytes());
+			message.release();
+			this.target.write(replacement);
 		}
 		else {
-			target.write((WebSocketFrame) message);
+			message.writeTo(this.target);
 		}
-		if (!target.isWritable()) {
-			this.session.blockReading(this.from, ProxySession.BLOCKED_BY_PEER);
+		afterWrite();
+	}
+
+	/** Forwards one frame of a streamed message. */
+	private void forwardFrame(WebSocketFrame frame) {
+		if (this.target.closeSent()) {
+			frame.release();
+			return;
+		}
+		if (this.target.queuedBytes() > this.session.limits().maxBufferedBytes()) {
+			frame.release();
+			abandonPartial();
+			this.session.policyClose(ClosePolicyKind.BUFFER_OVERFLOW, this.from.other());
+			return;
+		}
+		this.target.write(frame);
+		afterWrite();
+	}
+
+	private boolean writable(Message message) {
+		Leg target = this.target;
+		if (target.closeSent()) {
+			// Nothing may follow a close frame (RFC 6455 §5.5.1).
+			message.release();
+			return false;
+		}
+		if (target.queuedBytes() > this.session.limits().maxBufferedBytes()) {
+			message.release();
+			this.session.policyClose(ClosePolicyKind.BUFFER_OVERFLOW, this.from.other());
+			return false;
+		}
+		return true;
+	}
+
+	private void afterWrite() {
+		if (!this.target.isWritable()) {
+			this.session.blockReading(this.from, ReadBlock.PEER);
 		}
 	}
 
-	private static WebSocketFrame replacement(Object message, byte[] payload) {
-		return switch (Messages.type(message)) {
+	private static WebSocketFrame replacement(FrameType type, byte[] payload) {
+		return switch (type) {
 			case TEXT -> new TextWebSocketFrame(Unpooled.wrappedBuffer(payload));
 			case BINARY -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload));
 			case PING -> new PingWebSocketFrame(Unpooled.wrappedBuffer(payload));
@@ -309,50 +464,49 @@ final class Relay {
 		};
 	}
 
-	private void suspend(Object message, int next, CompletionStage<?> pending, NamedInterceptor interceptor) {
+	private void suspend(Message message, int next, CompletionStage<?> pending, NamedInterceptor interceptor) {
 		this.suspended = true;
 		this.suspendedMessage = message;
 		this.resumeAt = next;
-		this.session.blockReading(this.from, ProxySession.BLOCKED_BY_DEFER);
+		this.session.blockReading(this.from, ReadBlock.DEFER);
 		pending.whenComplete((result, failure) -> this.session.executor()
 			.execute(() -> resume(failure, interceptor)));
 	}
 
 	private void resume(Throwable failure, NamedInterceptor interceptor) {
-		Object message = this.suspendedMessage;
+		Message message = this.suspendedMessage;
 		this.suspendedMessage = null;
 		this.suspended = false;
 		if (this.session.isEnded()) {
 			this.context.end();
-			Messages.release(message);
+			message.release();
 			releaseBacklog();
 			return;
 		}
 		if (failure != null) {
 			interceptor.meter().error();
 			this.context.end();
-			Messages.release(message);
+			message.release();
 			this.session.interceptorFailed(interceptor.name(), failure);
 		}
 		else {
 			runChain(message, this.resumeAt);
 		}
-		ArrayDeque<Object> backlog = this.backlog;
+		ArrayDeque<Message> backlog = this.backlog;
 		while (!this.suspended && backlog != null && !backlog.isEmpty()) {
-			dispatch(backlog.poll());
+			Message next = backlog.poll();
+			this.backlogBytes -= next.size();
+			dispatch(next);
 		}
 		this.target.flush();
 		if (!this.suspended) {
-			this.session.unblockReading(this.from, ProxySession.BLOCKED_BY_DEFER);
+			this.session.unblockReading(this.from, ReadBlock.DEFER);
 		}
 	}
 
 	/** Releases every buffer this relay still holds; called once the session has ended. */
 	void releaseAll() {
-		if (this.partial != null) {
-			Messages.release(this.partial);
-			this.partial = null;
-		}
+		abandonPartial();
 		if (!this.suspended) {
 			releaseBacklog();
 		}
@@ -361,11 +515,12 @@ final class Relay {
 
 	private void releaseBacklog() {
 		if (this.backlog != null) {
-			Object message;
+			Message message;
 			while ((message = this.backlog.poll()) != null) {
-				Messages.release(message);
+				message.release();
 			}
 		}
+		this.backlogBytes = 0;
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.wsedge.engine;
 
+import io.wsedge.policy.ClosePolicyKind;
+
 import io.wsedge.api.FrameType;
 import io.wsedge.api.SessionSummary;
 
@@ -42,9 +44,9 @@ public interface RouteMetrics {
 
 	/**
 	 * A limit or close policy was violated.
-	 * @param policy the policy's name as in {@code wsedge.close-policies}
+	 * @param policy the policy
 	 */
-	default void violation(String policy) {
+	default void violation(ClosePolicyKind policy) {
 	}
 
 	/**

@@ -1,6 +1,6 @@
 package io.wsedge.metrics;
 
-import io.wsedge.engine.Messages;
+import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.policy.Limits;
 import java.util.Locale;
 import java.util.Map;
@@ -31,16 +31,7 @@ import io.wsedge.engine.Side;
  */
 final class MicrometerRouteMetrics implements RouteMetrics {
 
-	/**
-	 * Distinct close codes counted per route in {@code wsedge.closes} before further codes are counted as
-	 * {@code other}: clients choose their own codes in 3000-4999, and must not be able to grow the number of
-	 * time series without bound.
-	 */
-	static final int MAX_CLOSE_CODES = 64;
-
 	private static final FrameType[] TYPES = FrameType.values();
-
-	private static final int OTHER_CODE = -1;
 
 	private final MeterRegistry registry;
 
@@ -70,14 +61,16 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 
 	private final Map<String, Counter> droppedFromUpstream = new ConcurrentHashMap<>();
 
-	private final Map<String, Counter> violations = new ConcurrentHashMap<>();
+	/** Indexed by {@link ClosePolicyKind#ordinal()}, registered on first use. */
+	private final Counter[] violations = new Counter[ClosePolicyKind.values().length];
 
 	private final Map<Integer, Counter> rejections = new ConcurrentHashMap<>();
 
 	private final Map<String, Timer> connects = new ConcurrentHashMap<>();
 
 	/** Keyed by {@code side.ordinal() * 10_000 + code}. */
-	private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+	/** By the closing side's ordinal, then by {@link #codeTag}: a bounded set. */
+	private final Map<String, Counter>[] closes = newCloseMaps();
 
 	MicrometerRouteMetrics(MeterRegistry registry, String routeId) {
 		this.registry = registry;
@@ -161,15 +154,16 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 	}
 
 	@Override
-	public void violation(String policy) {
-		Counter counter = this.violations.get(policy);
+	public void violation(ClosePolicyKind policy) {
+		Counter counter = this.violations[policy.ordinal()];
 		if (counter == null) {
-			counter = this.violations.computeIfAbsent(policy,
-					(key) -> Counter.builder(MicrometerEdgeMetrics.POLICY_VIOLATIONS)
-						.description("Limits and close policies violated")
-						.tags(this.route)
-						.tag("policy", key)
-						.register(this.registry));
+			// Registering is idempotent, so a race between two event loops costs one extra look-up at most.
+			counter = Counter.builder(MicrometerEdgeMetrics.POLICY_VIOLATIONS)
+				.description("Limits and close policies violated")
+				.tags(this.route)
+				.tag("policy", policy.key())
+				.register(this.registry);
+			this.violations[policy.ordinal()] = counter;
 		}
 		counter.increment();
 	}
@@ -213,16 +207,41 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 	}
 
 	private Counter closeCounter(CloseInitiator side, int code) {
-		Integer key = side.ordinal() * 10_000 + code;
-		Counter counter = this.closes.get(key);
-		if (counter != null) {
-			return counter;
+		String tag = codeTag(code);
+		Map<String, Counter> counters = this.closes[side.ordinal()];
+		Counter counter = counters.get(tag);
+		if (counter == null) {
+			counter = counters.computeIfAbsent(tag, (key) -> closeCounter(side, key));
 		}
-		if (this.closes.size() >= MAX_CLOSE_CODES) {
-			return this.closes.computeIfAbsent(side.ordinal() * 10_000 + OTHER_CODE,
-					(ignored) -> closeCounter(side, "other"));
+		return counter;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Counter>[] newCloseMaps() {
+		Map<String, Counter>[] maps = new Map[CloseInitiator.values().length];
+		for (int i = 0; i < maps.length; i++) {
+			maps[i] = new ConcurrentHashMap<>();
 		}
-		return this.closes.computeIfAbsent(key, (ignored) -> closeCounter(side, Integer.toString(code)));
+		return maps;
+	}
+
+	/**
+	 * The {@code code} tag of a close status. Peers choose their own codes in 3000-4999 and may send anything,
+	 * so only the codes of RFC 6455 §7.4.1 get their own series; registered and private codes are counted by
+	 * range, and codes no peer may send as {@code invalid}: a client cannot grow the series or crowd out the
+	 * codes an operator watches.
+	 */
+	static String codeTag(int code) {
+		if (code >= 1000 && code <= 1015) {
+			return Integer.toString(code);
+		}
+		if (code >= 3000 && code <= 3999) {
+			return "3xxx";
+		}
+		if (code >= 4000 && code <= 4999) {
+			return "4xxx";
+		}
+		return "invalid";
 	}
 
 	private Counter closeCounter(CloseInitiator side, String code) {

@@ -38,6 +38,9 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 	/** The name under which legs sit in a pipeline. */
 	public static final String HANDLER_NAME = "wsedge.leg";
 
+	/** The highest close code a peer may send: 3000-4999 is the range for libraries and applications. */
+	private static final int MAX_CLOSE_CODE = 4999;
+
 	private final Side side;
 
 	private final Channel channel;
@@ -184,9 +187,10 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 			terminate();
 		}
 		else {
-			// The peer gets a while to answer (RFC 6455 §7.1.1); meanwhile its frames are still read.
+			// The peer gets a while to answer (RFC 6455 §7.1.1); meanwhile its frames are still read. A peer that
+			// neither answers nor reads is cut when the time is up, whatever is still queued for it.
 			this.closeTimer = this.channel.eventLoop()
-				.schedule(this::terminate, this.closeTimeoutNanos, TimeUnit.NANOSECONDS);
+				.schedule(this::cut, this.closeTimeoutNanos, TimeUnit.NANOSECONDS);
 			setReading(true);
 		}
 	}
@@ -215,8 +219,18 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 			this.closeTimer = null;
 		}
 		if (this.channel.isActive()) {
+			// What was written goes out first, but a peer that does not take it (a zero receive window) does not
+			// keep the connection: it is cut after the close timeout.
 			this.context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+			this.closeTimer = this.channel.eventLoop()
+				.schedule(this::cut, this.closeTimeoutNanos, TimeUnit.NANOSECONDS);
 		}
+	}
+
+	/** Closes the connection outright, dropping whatever the peer has not taken. */
+	private void cut() {
+		this.closeTimer = null;
+		this.channel.close();
 	}
 
 	// Netty events
@@ -244,7 +258,13 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 			violation(CloseCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
 			return;
 		}
-		if (frame instanceof CloseWebSocketFrame) {
+		if (frame instanceof CloseWebSocketFrame close) {
+			if (close.statusCode() > MAX_CLOSE_CODE) {
+				// Netty's decoder lets codes of 5000 and above through; RFC 6455 §7.4.2 leaves them undefined.
+				frame.release();
+				violation(CloseCodes.PROTOCOL_ERROR, "invalid close code");
+				return;
+			}
 			this.closeReceived = true;
 		}
 		event(frame);

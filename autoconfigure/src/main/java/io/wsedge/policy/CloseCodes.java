@@ -83,6 +83,24 @@ public final class CloseCodes {
 		return reason;
 	}
 
+	/**
+	 * Cuts a reason to the bytes a close frame holds, at a character boundary.
+	 * @param reason a reason, or {@code null}
+	 * @return the reason, at most {@value #MAX_REASON_BYTES} UTF-8 bytes, empty for {@code null}
+	 */
+	public static String truncate(String reason) {
+		String text = (reason != null) ? reason : "";
+		while (utf8Length(text) > MAX_REASON_BYTES) {
+			int end = text.length() - 1;
+			// Never split a surrogate pair.
+			if (end > 0 && Character.isLowSurrogate(text.charAt(end))) {
+				end--;
+			}
+			text = text.substring(0, end);
+		}
+		return text;
+	}
+
 	static int utf8Length(String text) {
 		return text.getBytes(StandardCharsets.UTF_8).length;
 	}

@@ -3,18 +3,20 @@ package io.wsedge.policy;
 /**
  * The close frames the edge sends when it ends a session on its own.
  *
- * @param code the code sent to the side that caused the close (to both sides where none did)
- * @param reason the reason sent with {@code code}
- * @param peerCode the code sent to the other side
- * @param peerReason the reason sent with {@code peerCode}
+ * @param cause the status sent to the side that caused the close (to both sides where none did)
+ * @param peer the status sent to the other side
  */
-public record ClosePolicy(int code, String reason, int peerCode, String peerReason) {
+public record ClosePolicy(CloseStatus cause, CloseStatus peer) {
 
 	public ClosePolicy {
-		CloseCodes.requireSendable(code);
-		CloseCodes.requireSendable(peerCode);
-		reason = CloseCodes.requireValidReason(reason);
-		peerReason = CloseCodes.requireValidReason(peerReason);
+		CloseCodes.requireSendable(cause.code());
+		CloseCodes.requireSendable(peer.code());
+		CloseCodes.requireValidReason(cause.reason());
+		CloseCodes.requireValidReason(peer.reason());
+	}
+
+	public ClosePolicy(int code, String reason, int peerCode, String peerReason) {
+		this(new CloseStatus(code, reason), new CloseStatus(peerCode, peerReason));
 	}
 
 }

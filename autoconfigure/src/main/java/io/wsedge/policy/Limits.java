@@ -19,16 +19,17 @@ import java.time.Duration;
  * @param messagesPerSecond the sustained client message rate, 0 for no limit
  * @param messageBurst the client messages allowed in a burst
  * @param dropOverRate whether messages over the rate are dropped (rather than the session closed)
+ * @param maxFragments the most frames one message may arrive in, from either side
  */
 public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFrameSize, long maxBufferedBytes,
 		Duration connectTimeout, Duration closeTimeout, Duration idleTimeout, Duration pingInterval,
 		Duration pongTimeout, int maxConnectionsPerClient, double messagesPerSecond, int messageBurst,
-		boolean dropOverRate) {
+		boolean dropOverRate, int maxFragments) {
 
 	/** The defaults, as documented in the README. */
 	public static final Limits DEFAULTS = new Limits(1024 * 1024, 16 * 1024 * 1024, 1024 * 1024, 4 * 1024 * 1024,
 			Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(30),
-			Duration.ofSeconds(10), 0, 0, 0, false);
+			Duration.ofSeconds(10), 0, 0, 0, false, 4096);
 
 	/**
 	 * The payload limit for messages from one side.
@@ -48,7 +49,7 @@ public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFr
 	public static Limits ofPayloadSizes(long maxPayloadSize, long upstreamMaxPayloadSize) {
 		return new Limits(maxPayloadSize, upstreamMaxPayloadSize, (int) Math.min(Integer.MAX_VALUE, maxPayloadSize),
 				Long.MAX_VALUE, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO,
-				Duration.ofSeconds(10), 0, 0, 0, false);
+				Duration.ofSeconds(10), 0, 0, 0, false, 4096);
 	}
 
 }

@@ -37,7 +37,6 @@ import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.engine.Leg;
 import io.wsedge.policy.Limits;
-import io.wsedge.engine.Messages;
 import io.wsedge.engine.NamedInterceptor;
 import io.wsedge.engine.ProxySession;
 import io.wsedge.engine.RouteMetrics;
@@ -548,7 +547,13 @@ public final class ChainRunner implements AutoCloseable {
 
 		private FrameType type(WebSocketFrame frame) {
 			// A continuation frame carries on the message's type.
-			return (frame instanceof ContinuationWebSocketFrame) ? this.messageType : Messages.type(frame);
+			if (frame instanceof ContinuationWebSocketFrame) {
+				return this.messageType;
+			}
+			return (frame instanceof TextWebSocketFrame) ? FrameType.TEXT
+					: (frame instanceof BinaryWebSocketFrame) ? FrameType.BINARY
+							: (frame instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame) ? FrameType.PING
+									: FrameType.PONG;
 		}
 
 		@Override

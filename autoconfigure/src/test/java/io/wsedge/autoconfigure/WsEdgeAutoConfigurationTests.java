@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.HandlerMapping;
 
+import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
@@ -309,8 +310,8 @@ class WsEdgeAutoConfigurationTests {
 					"wsedge.close-policies.shutdown.reason=restarting")
 			.run((context) -> {
 				EdgeRoute route = context.getBean(ServerRoutes.class).routes().get(0).route();
-				assertThat(route.closePolicies().shutdown().code()).isEqualTo(1012);
-				assertThat(route.closePolicies().shutdown().reason()).isEqualTo("restarting");
+				assertThat(route.closePolicies().get(ClosePolicyKind.SHUTDOWN).cause().code()).isEqualTo(1012);
+				assertThat(route.closePolicies().get(ClosePolicyKind.SHUTDOWN).cause().reason()).isEqualTo("restarting");
 			});
 	}
 

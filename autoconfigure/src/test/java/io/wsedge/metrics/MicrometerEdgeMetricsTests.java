@@ -90,18 +90,30 @@ class MicrometerEdgeMetricsTests {
 	}
 
 	@Test
-	void closeCodesBeyondTheCapAreCountedAsOther() {
+	void peerChosenCloseCodesAreCountedByRangeSoTheyCannotCrowdOutStandardCodes() {
 		RouteMetrics route = this.metrics.route("chat");
-		for (int code = 3000; code < 3000 + MicrometerRouteMetrics.MAX_CLOSE_CODES + 10; code++) {
+		for (int code = 3000; code < 5000; code++) {
 			route.sessionOpened();
 			route.sessionEnded(summary(CloseInitiator.CLIENT, code, code));
 		}
-		assertThat(this.registry.find(MicrometerEdgeMetrics.CLOSES).counters())
-			.hasSize(MicrometerRouteMetrics.MAX_CLOSE_CODES + 1);
-		assertThat(this.registry.get(MicrometerEdgeMetrics.CLOSES)
-			.tags("route", "chat", "side", "client", "code", "other")
+		for (int code : new int[] { 999, 1016, 2999, 5000, 65535 }) {
+			route.sessionOpened();
+			route.sessionEnded(summary(CloseInitiator.CLIENT, code, code));
+		}
+		route.sessionOpened();
+		route.sessionEnded(summary(CloseInitiator.CLIENT, 1001, 1001));
+		assertThat(this.registry.find(MicrometerEdgeMetrics.CLOSES).counters()).hasSize(4);
+		assertThat(closes("3xxx")).isEqualTo(1000);
+		assertThat(closes("4xxx")).isEqualTo(1000);
+		assertThat(closes("invalid")).isEqualTo(5);
+		assertThat(closes("1001")).isEqualTo(1);
+	}
+
+	private double closes(String code) {
+		return this.registry.get(MicrometerEdgeMetrics.CLOSES)
+			.tags("route", "chat", "side", "client", "code", code)
 			.counter()
-			.count()).isEqualTo(10);
+			.count();
 	}
 
 	private static SessionSummary summary(CloseInitiator closedBy, int clientStatus, int upstreamStatus) {
