@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.HandlerMapping;
@@ -64,7 +65,13 @@ public final class WsEdgeAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("wsedge.limits.max-connections", maxConnections,
 					"Must be 0 (no cap) or positive.");
 		}
-		return new EdgeEngine(listeners.orderedStream().toList(), maxConnections);
+		DataSize budget = properties.getLimits().getMaxTotalBufferedBytes();
+		long maxTotalBufferedBytes = (budget != null) ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+		if (maxTotalBufferedBytes <= 0) {
+			throw new InvalidConfigurationPropertyValueException("wsedge.limits.max-total-buffered-bytes", budget,
+					"Must be a positive size, such as 256MB.");
+		}
+		return new EdgeEngine(listeners.orderedStream().toList(), maxConnections, maxTotalBufferedBytes);
 	}
 
 	@Bean

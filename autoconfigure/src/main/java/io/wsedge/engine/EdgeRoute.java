@@ -3,8 +3,11 @@ package io.wsedge.engine;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.wsedge.api.UpgradeInterceptor;
@@ -35,6 +38,8 @@ public final class EdgeRoute {
 	private final RouteMetrics metrics;
 
 	private final AtomicInteger activeSessions = new AtomicInteger();
+
+	private final Map<InetAddress, AtomicInteger> clientSessions = new ConcurrentHashMap<>();
 
 	private final int maxConnections;
 
@@ -136,6 +141,21 @@ public final class EdgeRoute {
 	 */
 	public AtomicInteger activeSessions() {
 		return this.activeSessions;
+	}
+
+	/**
+	 * Counts a client's sessions on this route.
+	 * @param client the client's address
+	 * @param delta +1 for a session admitted, -1 for one released
+	 * @return the client's sessions on this route now
+	 */
+	int clientSessions(InetAddress client, int delta) {
+		if (delta > 0) {
+			return this.clientSessions.computeIfAbsent(client, (key) -> new AtomicInteger()).addAndGet(delta);
+		}
+		AtomicInteger left = this.clientSessions.computeIfPresent(client,
+				(key, count) -> (count.addAndGet(delta) <= 0) ? null : count);
+		return (left != null) ? left.get() : 0;
 	}
 
 	@Override

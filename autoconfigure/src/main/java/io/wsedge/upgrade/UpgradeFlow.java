@@ -14,6 +14,7 @@ import org.springframework.http.HttpHeaders;
 import io.netty.channel.EventLoop;
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.Admission;
+import io.wsedge.engine.AdmissionResult;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
@@ -63,8 +64,9 @@ public final class UpgradeFlow {
 			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")));
 		}
 		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
-		Object admitted = this.engine.admit(edgeRoute, (client != null) ? client.getAddress() : null);
-		if (admitted instanceof Refusal refusal) {
+		AdmissionResult admitted = this.engine.admit(edgeRoute, (client != null) ? client.getAddress() : null);
+		if (admitted instanceof AdmissionResult.Denied denied) {
+			Refusal refusal = new Refusal(denied.status(), denied.message());
 			return Mono.error(new HandshakeRefusedException(refusal));
 		}
 		Admission admission = (Admission) admitted;
