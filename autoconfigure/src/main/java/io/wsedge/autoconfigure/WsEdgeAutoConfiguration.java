@@ -38,7 +38,7 @@ import io.wsedge.policy.ClosePolicy;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.server.EdgeDrain;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.server.reactive.HandshakeTimeoutHandler;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
@@ -101,7 +101,7 @@ public final class WsEdgeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServerRoutes wsEdgeRoutes(WsEdgeProperties properties, WsEdgeClosePoliciesProperties closePolicies,
+	EdgeRoutes wsEdgeRoutes(WsEdgeProperties properties, WsEdgeClosePoliciesProperties closePolicies,
 			EdgePolicies policies, ListableBeanFactory beanFactory,
 			ObjectProvider<ClientFrameInterceptor> clientInterceptors,
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
@@ -192,7 +192,7 @@ public final class WsEdgeAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WsEdgeHandlerMapping wsEdgeHandlerMapping(ServerRoutes routes, EdgeEngine engine, EdgePolicies policies) {
+		WsEdgeHandlerMapping wsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
 			return new WsEdgeHandlerMapping(routes, engine, policies);
 		}
 
