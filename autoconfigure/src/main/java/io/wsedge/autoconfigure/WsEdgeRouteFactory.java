@@ -38,8 +38,7 @@ import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
 import io.wsedge.engine.NamedInterceptor;
 import io.wsedge.engine.EdgeMetrics;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.netty.UpstreamConnector;
 
 /**
@@ -73,14 +72,14 @@ final class WsEdgeRouteFactory {
 		this.metrics = metrics;
 	}
 
-	ServerRoutes build() {
+	EdgeRoutes build() {
 		// The global settings are checked even when no route uses them yet.
 		limits(new WsEdgeProperties.Limits(), "wsedge.limits");
 		originPolicy(this.properties.getAllowedOrigins(), "wsedge.allowed-origins");
 		if (StringUtils.hasText(this.properties.getSslBundle())) {
 			client(new Route(), "wsedge");
 		}
-		List<ServerRoute> routes = new ArrayList<>();
+		List<EdgeRoute> routes = new ArrayList<>();
 		Map<String, Integer> ids = new HashMap<>();
 		Map<String, Integer> paths = new HashMap<>();
 		List<Route> configured = this.properties.getRoutes();
@@ -127,9 +126,9 @@ final class WsEdgeRouteFactory {
 					this.properties.getCompression().getClient(), prefix + ".compression.client"),
 					compression(route.getCompression().getUpstream(), this.properties.getCompression().getUpstream(),
 							prefix + ".compression.upstream"));
-			routes.add(new ServerRoute(edgeRoute, pattern, new UpstreamConnector(client(route, prefix))));
+			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix))));
 		}
-		return new ServerRoutes(routes);
+		return new EdgeRoutes(routes);
 	}
 
 	private static PathPattern parsePath(String name, String path) {

@@ -10,18 +10,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.policy.OriginPolicy;
 
 /**
- * A route as the engine runs it: where it goes, its limits and policies, and the interceptor chains resolved
- * once for it.
+ * A route as the engine runs it: the paths it serves, where it goes and how it is dialled, its limits and
+ * policies, and the interceptor chains resolved once for it.
  */
 public final class EdgeRoute {
 
 	private final String id;
 
 	private final String path;
+
+	private final PathPattern pattern;
 
 	private final URI upstream;
 
@@ -49,6 +54,8 @@ public final class EdgeRoute {
 
 	private Compression upstreamCompression = Compression.OFF;
 
+	private UpstreamDialer dialer = UpstreamDialer.NONE;
+
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
 			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections,
@@ -57,6 +64,8 @@ public final class EdgeRoute {
 		this.originPolicy = originPolicy;
 		this.id = id;
 		this.path = path;
+		// The parser the configuration is validated with, so a path that passed validation parses here.
+		this.pattern = PathPatternParser.defaultInstance.parse(path);
 		this.upstream = upstream;
 		this.limits = limits;
 		this.closePolicies = closePolicies;
@@ -74,8 +83,34 @@ public final class EdgeRoute {
 		return this.path;
 	}
 
+	/**
+	 * The client-facing path pattern, parsed from {@link #path()}.
+	 * @return the pattern
+	 */
+	public PathPattern pattern() {
+		return this.pattern;
+	}
+
 	public URI upstream() {
 		return this.upstream;
+	}
+
+	/**
+	 * Sets how the route's upstream is dialled; called once when the route is built.
+	 * @param dialer the dialer, with the route's TLS settings
+	 * @return this route
+	 */
+	public EdgeRoute dialer(UpstreamDialer dialer) {
+		this.dialer = dialer;
+		return this;
+	}
+
+	/**
+	 * How the route's upstream is dialled.
+	 * @return the dialer, {@link UpstreamDialer#NONE} when none was set
+	 */
+	public UpstreamDialer dialer() {
+		return this.dialer;
 	}
 
 	public Limits limits() {
