@@ -3,8 +3,6 @@ package io.wsedge.conformance;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.testsupport.EdgeApp;
 import io.wsedge.testsupport.EdgeApp.Stack;
+import io.wsedge.testsupport.MemorySampler;
 import io.wsedge.testsupport.NoLeaks;
 import io.wsedge.testsupport.RawClient;
 import io.wsedge.testsupport.RawClient.Frame;
@@ -35,6 +34,7 @@ import io.wsedge.testsupport.TestClient;
 import io.wsedge.testsupport.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What hostile clients found in the audit, on each server stack: fragment floods, peers that stop reading,
@@ -46,8 +46,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(NoLeaks.class)
 class HostileClientIntegrationTests {
 
-	/** What one attack may add to the heap of the test's JVM (edge and clients together). */
-	private static final long HEAP_BUDGET = 64 * 1024 * 1024;
+	/**
+	 * What one attack may add to the live heap and to the direct memory of the test's JVM (edge and clients
+	 * together). Before the fix, a million empty continuation frames held about 150 MB of heap.
+	 */
+	private static final long MEMORY_BUDGET = 32 * 1024 * 1024;
 
 	@Parameter
 	private Stack stack;
@@ -105,18 +108,23 @@ class HostileClientIntegrationTests {
 	}
 
 	private void assertFragmentFloodRefused(String path, byte[] fragment) throws Exception {
-		long heapBefore = usedHeap();
+		long heapBefore = MemorySampler.heapAfterGc();
+		long directBefore = MemorySampler.direct();
 		long started = System.nanoTime();
 		try (RawClient client = RawClient.connect(edge.port(), path, 0)) {
 			assertThat(client.status()).isEqualTo(101);
 			client.sendFrame(false, 0x1, fragment, true);
 			long maxHeap = heapBefore;
+			long maxDirect = directBefore;
 			byte[] batch = continuations(10_000, fragment);
 			boolean cut = false;
 			// Up to a million continuations, far past the default limit of 4,096: the edge must stop it.
 			for (int i = 0; i < 100 && !cut; i++) {
 				cut = !write(client.socket().getOutputStream(), batch);
-				maxHeap = Math.max(maxHeap, usedHeap());
+				if (i % 10 == 0) {
+					maxHeap = Math.max(maxHeap, MemorySampler.heapAfterGc());
+				}
+				maxDirect = Math.max(maxDirect, MemorySampler.direct());
 			}
 			Frame close = readCloseOrNull(client);
 			if (close != null) {
@@ -125,7 +133,8 @@ class HostileClientIntegrationTests {
 			else {
 				assertThat(cut).as("the edge ends the connection").isTrue();
 			}
-			assertThat(maxHeap - heapBefore).isLessThan(HEAP_BUDGET);
+			assertThat(maxHeap - heapBefore).as("live heap added").isLessThan(MEMORY_BUDGET);
+			assertThat(maxDirect - directBefore).as("direct memory added").isLessThan(MEMORY_BUDGET);
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 		edge.awaitNoSessions();
@@ -147,10 +156,10 @@ class HostileClientIntegrationTests {
 					break;
 				}
 			}
-			assertThat(edge.engine().sessions()).isNotEmpty();
 			// ping-interval 500ms + pong-timeout 500ms + close-timeout 1s, with a margin for a loaded machine.
 			edge.awaitNoSessions();
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+			assertThat(client.awaitEndOfStream()).as("the edge ended the connection").isTrue();
 		}
 		finally {
 			client.vanish();
@@ -171,6 +180,8 @@ class HostileClientIntegrationTests {
 
 	@Test
 	void pingsCountAgainstTheMessageRate() throws Exception {
+		// Tomcat answers pings itself; they never reach the engine on the servlet stack (docs/servlet.md).
+		assumeTrue(this.stack == Stack.REACTIVE);
 		try (RawClient client = RawClient.connect(edge.port(), "/ws/rated", 0)) {
 			assertThat(client.status()).isEqualTo(101);
 			ByteArrayOutputStream pings = new ByteArrayOutputStream();
@@ -259,11 +270,6 @@ class HostileClientIntegrationTests {
 			// Reset after the close frame: the bytes still in flight made the edge's socket reset.
 			return null;
 		}
-	}
-
-	private static long usedHeap() {
-		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-		return memory.getHeapMemoryUsage().getUsed();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -91,6 +91,9 @@ final class ServletLeg implements Leg, WebSocketHandler {
 	/** Bytes read from the client and not yet taken by the session above which Tomcat stops reading. */
 	static final int INBOUND_HIGH_WATER_MARK = 64 * 1024;
 
+	/** Heap a queued frame takes beyond its payload (frame, buffer and queue node), counted in the inbound bytes. */
+	static final int QUEUED_FRAME_OVERHEAD = 160;
+
 	/** Bytes read and not yet taken below which Tomcat reads again. */
 	static final int INBOUND_LOW_WATER_MARK = 32 * 1024;
 
@@ -164,6 +167,9 @@ final class ServletLeg implements Leg, WebSocketHandler {
 	private boolean sending;
 
 	private boolean writable = true;
+
+	/** Bytes of {@link #joined}, included in {@link #queuedBytes}. */
+	private long joinedBytes;
 
 	private boolean closeSent;
 
@@ -247,24 +253,29 @@ final class ServletLeg implements Leg, WebSocketHandler {
 				return;
 			}
 			this.joined.addComponent(true, frame.content());
+			this.joinedBytes += frame.content().readableBytes();
 			if (frame.isFinalFragment()) {
 				CompositeByteBuf whole = this.joined;
 				this.joined = null;
+				this.joinedBytes = 0;
 				this.outbound.add(this.joinedText ? new TextWebSocketFrame(whole) : new BinaryWebSocketFrame(whole));
 			}
 		}
 		else if (!frame.isFinalFragment()
 				&& (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
-			// The asynchronous endpoint sends whole messages only: the fragments are joined (the engine writes
-			// all fragments of a message at once, so this holds nothing longer than the engine did).
+			// The asynchronous endpoint sends whole messages only: the fragments are joined. The engine streams a
+			// message's fragments as they arrive where no interceptor needs it whole, so the joined bytes wait for
+			// the rest of the message, not for the client: they count against the buffer limits but not against
+			// writability, or the engine would stop reading the very fragments that complete the message.
 			this.joinedText = frame instanceof TextWebSocketFrame;
 			this.joined = ALLOCATOR.compositeBuffer(Integer.MAX_VALUE);
 			this.joined.addComponent(true, frame.content());
+			this.joinedBytes = frame.content().readableBytes();
 		}
 		else {
 			this.outbound.add(frame);
 		}
-		if (this.writable && this.queuedBytes > HIGH_WATER_MARK) {
+		if (this.writable && this.queuedBytes - this.joinedBytes > HIGH_WATER_MARK) {
 			this.writable = false;
 		}
 	}
@@ -435,7 +446,7 @@ final class ServletLeg implements Leg, WebSocketHandler {
 			terminate();
 			return;
 		}
-		if (!this.writable && this.queuedBytes < LOW_WATER_MARK) {
+		if (!this.writable && this.queuedBytes - this.joinedBytes < LOW_WATER_MARK) {
 			this.writable = true;
 			if (this.listener != null) {
 				this.listener.onWritabilityChanged(Side.CLIENT);
@@ -539,6 +550,7 @@ final class ServletLeg implements Leg, WebSocketHandler {
 			this.queuedBytes -= this.joined.readableBytes();
 			this.joined.release();
 			this.joined = null;
+			this.joinedBytes = 0;
 		}
 	}
 
@@ -655,7 +667,7 @@ final class ServletLeg implements Leg, WebSocketHandler {
 	/** Queues an event for the executor; Tomcat stops reading while too much waits. */
 	private void receive(Object event) {
 		if (event instanceof WebSocketFrame frame) {
-			long pending = this.inboundBytes.addAndGet(frame.content().readableBytes());
+			long pending = this.inboundBytes.addAndGet(cost(frame));
 			if (pending >= INBOUND_HIGH_WATER_MARK && !this.inboundFull) {
 				synchronized (this.readLock) {
 					if (!this.inboundFull && this.inboundBytes.get() >= INBOUND_HIGH_WATER_MARK) {
@@ -682,7 +694,7 @@ final class ServletLeg implements Leg, WebSocketHandler {
 		Object event;
 		while ((listener != null || this.ended) && (event = this.inbound.poll()) != null) {
 			if (event instanceof WebSocketFrame frame) {
-				taken(frame.content().readableBytes());
+				taken(cost(frame));
 				if (this.ended) {
 					frame.release();
 				}
@@ -707,6 +719,14 @@ final class ServletLeg implements Leg, WebSocketHandler {
 		if (listener != null || this.ended) {
 			scheduleDrain();
 		}
+	}
+
+	/**
+	 * What a queued frame costs: its payload and the objects around it, so that a flood of empty continuation
+	 * frames fills the inbound queue as surely as large ones.
+	 */
+	private static long cost(WebSocketFrame frame) {
+		return frame.content().readableBytes() + QUEUED_FRAME_OVERHEAD;
 	}
 
 	private void taken(long bytes) {
