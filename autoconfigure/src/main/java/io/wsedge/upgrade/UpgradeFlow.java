@@ -20,6 +20,7 @@ import io.wsedge.policy.Limits;
 import io.wsedge.engine.RouteMetrics;
 import io.wsedge.engine.Side;
 import io.wsedge.netty.UpstreamConnection;
+import io.wsedge.netty.UpstreamConnector;
 import io.wsedge.netty.UpstreamException;
 
 /**
@@ -68,7 +69,8 @@ public final class UpgradeFlow {
 			return Mono.error(new HandshakeRefusedException(refusal));
 		}
 		Admission admission = (Admission) admitted;
-		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, client, peer, headers, principal, secure);
+		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, client, peer,
+				this.policies.clients().trusts(peer), headers, principal, secure);
 		Mono<Void> interceptors = edgeRoute.upgradeChain().isEmpty() ? Mono.empty()
 				: Mono.fromCompletionStage(request::runInterceptors);
 		return interceptors.then(Mono.defer(() -> {
@@ -77,8 +79,9 @@ public final class UpgradeFlow {
 				return Mono.error(new HandshakeRefusedException(refusal));
 			}
 			if (!this.policies.upstreams().allows(request.upstreamUri())) {
-				logger.warn("Upgrade refused on " + edgeRoute + ": upstream " + request.upstreamUri()
-						+ " is outside wsedge.upstream-policy");
+				logger.warn("Upgrade refused on " + edgeRoute + ": upstream "
+						+ UpstreamConnector.describe(request.upstreamUri()) + " is outside wsedge.upstream-policy: "
+						+ this.policies.upstreams().refusal(request.upstreamUri()));
 				return Mono.error(new HandshakeRefusedException(
 						new Refusal(403, "Forbidden: upstream not allowed")));
 			}
