@@ -18,7 +18,7 @@ import io.wsedge.testsupport.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What reaches the upstream of what a client claims about where its request came from, from a client the edge
+ * What reaches the upstream, on either server stack, of what a client claims about where its request came from, from a client the edge
  * does not trust and from a trusted proxy, and what becomes of a client's query parameters that the route
  * sets itself.
  */
@@ -30,6 +30,8 @@ class ForwardingIntegrationTests {
 
 	private static EdgeApp behindProxy;
 
+	private static EdgeApp servlet;
+
 	@BeforeAll
 	static void start() {
 		upstream = TestUpstream.start();
@@ -37,6 +39,7 @@ class ForwardingIntegrationTests {
 		Map<String, String> trusting = routes();
 		trusting.put("wsedge.trusted-proxies", "127.0.0.1");
 		behindProxy = EdgeApp.start(trusting);
+		servlet = EdgeApp.start(EdgeApp.Stack.SERVLET, routes());
 	}
 
 	private static Map<String, String> routes() {
@@ -56,6 +59,9 @@ class ForwardingIntegrationTests {
 		if (behindProxy != null) {
 			behindProxy.close();
 		}
+		if (servlet != null) {
+			servlet.close();
+		}
 		upstream.close();
 	}
 
@@ -65,15 +71,18 @@ class ForwardingIntegrationTests {
 
 	@Test
 	void anUntrustedClientsForwardingClaimsNeverReachTheUpstream() throws IOException {
-		try (RawClient client = RawClient.connect(direct.port(), "/ws/echo?t=untrusted", 0, CLAIMS)) {
-			assertThat(client.status()).isEqualTo(101);
-			HttpHeaders received = upstream.session("t=untrusted").headers;
-			assertThat(received.getAll("X-Forwarded-For")).containsExactly("127.0.0.1");
-			assertThat(received.getAll("X-Forwarded-Proto")).containsExactly("http");
-			assertThat(received.getAll("X-Forwarded-Host")).containsExactly("127.0.0.1:" + direct.port());
-			assertThat(received.contains("X-Forwarded-Prefix")).isFalse();
-			assertThat(received.contains("Forwarded")).isFalse();
-			assertThat(received.contains("X-Real-IP")).isFalse();
+		for (EdgeApp edge : new EdgeApp[] { direct, servlet }) {
+			String marker = "t=untrusted" + edge.port();
+			try (RawClient client = RawClient.connect(edge.port(), "/ws/echo?" + marker, 0, CLAIMS)) {
+				assertThat(client.status()).isEqualTo(101);
+				HttpHeaders received = upstream.session(marker).headers;
+				assertThat(received.getAll("X-Forwarded-For")).containsExactly("127.0.0.1");
+				assertThat(received.getAll("X-Forwarded-Proto")).containsExactly("http");
+				assertThat(received.getAll("X-Forwarded-Host")).containsExactly("127.0.0.1:" + edge.port());
+				assertThat(received.contains("X-Forwarded-Prefix")).isFalse();
+				assertThat(received.contains("Forwarded")).isFalse();
+				assertThat(received.contains("X-Real-IP")).isFalse();
+			}
 		}
 	}
 
@@ -112,7 +121,7 @@ class ForwardingIntegrationTests {
 
 	@Test
 	void theRoutesQueryParametersWinOverTheClients() throws IOException {
-		for (EdgeApp edge : new EdgeApp[] { direct, behindProxy }) {
+		for (EdgeApp edge : new EdgeApp[] { direct, behindProxy, servlet }) {
 			String marker = "t=query" + edge.port();
 			try (RawClient client = RawClient.connect(edge.port(),
 					"/ws/echo?role=admin&edge=0&" + marker + "&Role=admin&rol%65=admin&room=a%20b", 0)) {
