@@ -129,7 +129,8 @@ final class WsEdgeRouteFactory {
 					this.properties.getCompression().getClient(), prefix + ".compression.client"),
 					compression(route.getCompression().getUpstream(), this.properties.getCompression().getUpstream(),
 							prefix + ".compression.upstream"));
-			routes.add(new ServerRoute(edgeRoute, pattern, new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
+			routes.add(new ServerRoute(edgeRoute, pattern,
+					new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
 		}
 		return new ServerRoutes(routes);
 	}

@@ -46,9 +46,12 @@ public final class Handshakes {
 	 * {@code _}, an IPv4 address or a bracketed IPv6 one. Narrower than RFC 3986's reg-name on purpose: no
 	 * sub-delimiters or escapes reach the upstream, which may build URLs from it.
 	 */
-	private static final Pattern HOST = Pattern.compile(
-			"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?"
-					+ "|\\[[0-9A-Fa-f:.]+\\])(?::([0-9]{1,5}))?");
+	private static final Pattern HOST;
+
+	static {
+		String label = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+		HOST = Pattern.compile("(?:" + label + "(?:\\." + label + ")*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::([0-9]{1,5}))?");
+	}
 
 	private Handshakes() {
 	}
