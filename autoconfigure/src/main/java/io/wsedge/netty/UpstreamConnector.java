@@ -2,6 +2,8 @@ package io.wsedge.netty;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -40,6 +42,8 @@ public final class UpstreamConnector {
 	/** The name under which the UTF-8 validator sits in a pipeline. */
 	public static final String UTF8_VALIDATOR_NAME = "wsedge.utf8";
 
+	private static final Map<LoopResources, AddressResolverGroup<?>> RESOLVERS = new ConcurrentHashMap<>();
+
 	private final HttpClient client;
 
 	private final UpstreamPolicy policy;
@@ -68,13 +72,18 @@ public final class UpstreamConnector {
 		this.resolver = resolver(client.configuration());
 	}
 
-	/** The client's own resolver, or the one Reactor Netty would make for it (non-blocking DNS). */
+	/**
+	 * The client's own resolver, or the one Reactor Netty would make for it (non-blocking DNS), one per set of
+	 * event loops as Reactor Netty keeps its own: its resolvers live as long as the loops.
+	 */
 	private static AddressResolverGroup<?> resolver(HttpClientConfig config) {
 		if (config.resolver() != null) {
 			return config.resolver();
 		}
 		LoopResources loops = (config.loopResources() != null) ? config.loopResources() : HttpResources.get();
-		return NameResolverProvider.builder().build().newNameResolverGroup(loops, config.isPreferNative());
+		boolean preferNative = config.isPreferNative();
+		return RESOLVERS.computeIfAbsent(loops,
+				(key) -> NameResolverProvider.builder().build().newNameResolverGroup(key, preferNative));
 	}
 
 	/**
