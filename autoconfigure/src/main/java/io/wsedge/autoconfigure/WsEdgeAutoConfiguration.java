@@ -45,6 +45,7 @@ import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.server.EdgeDrain;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.server.reactive.DecodingFailureHandler;
 import io.wsedge.server.reactive.HandshakeTimeoutHandler;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
@@ -246,6 +247,17 @@ public final class WsEdgeAutoConfiguration {
 							new HandshakeTimeoutHandler(nanos)));
 				return idleTimeout ? timed.idleTimeout(timeout) : timed;
 			};
+		}
+
+		@Bean
+		NettyServerCustomizer wsEdgeDecodingFailures() {
+			// Only where the HTTP/1.1 codec is in place at init; otherwise Reactor Netty answers on its own.
+			return (server) -> server.doOnChannelInit((observer, channel, address) -> {
+				if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+					channel.pipeline()
+						.addAfter(NettyPipeline.HttpCodec, DecodingFailureHandler.NAME, new DecodingFailureHandler());
+				}
+			});
 		}
 
 	}

@@ -102,10 +102,12 @@ final class WsEdgeRouteFactory {
 						route.getPath(), "Two routes may not serve the same path.");
 			}
 			URI upstream = checkUpstream(prefix + ".upstream", route.getUpstream());
-			if (!this.upstreamPolicy.allows(upstream)) {
+			String refused = this.upstreamPolicy.refusalResolving(upstream);
+			if (refused != null) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".upstream", upstream,
-						"The upstream is outside wsedge.upstream-policy (allow " + this.properties.getUpstreamPolicy().getAllow()
-								+ ", deny " + this.properties.getUpstreamPolicy().getDeny() + ").");
+						"The upstream is outside wsedge.upstream-policy: " + refused + " (allow "
+								+ this.properties.getUpstreamPolicy().getAllow() + ", deny "
+								+ this.properties.getUpstreamPolicy().getDeny() + ").");
 			}
 			if (route.getMaxConnections() < 0) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections",
@@ -126,7 +128,7 @@ final class WsEdgeRouteFactory {
 					this.properties.getCompression().getClient(), prefix + ".compression.client"),
 					compression(route.getCompression().getUpstream(), this.properties.getCompression().getUpstream(),
 							prefix + ".compression.upstream"));
-			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix))));
+			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
 		}
 		return new EdgeRoutes(routes);
 	}

@@ -2,6 +2,8 @@ package io.wsedge.netty;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -13,10 +15,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.resolver.AddressResolverGroup;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientConfig;
 import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.transport.NameResolverProvider;
 
 import org.springframework.http.HttpHeaders;
 
@@ -26,6 +33,8 @@ import io.wsedge.engine.Side;
 import io.wsedge.engine.UpstreamDialer;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
+import io.wsedge.netty.PolicyResolverGroup.RefusedAddressException;
+import io.wsedge.policy.UpstreamPolicy;
 
 /**
  * Dials upstream WebSocket servers with Reactor Netty's client, one connection per session, and hands back a
@@ -38,15 +47,60 @@ public final class UpstreamConnector implements UpstreamDialer {
 	/** The name under which the UTF-8 validator sits in a pipeline. */
 	public static final String UTF8_VALIDATOR_NAME = "wsedge.utf8";
 
+	private static final Map<LoopResources, AddressResolverGroup<?>> RESOLVERS = new ConcurrentHashMap<>();
+
 	private final HttpClient client;
 
+	private final UpstreamPolicy policy;
+
+	private final AddressResolverGroup<?> resolver;
+
 	/**
-	 * Creates a connector.
+	 * Creates a connector that dials any address but the unspecified ones ({@link UpstreamPolicy#ALLOW_ALL}).
 	 * @param client the client to dial with, carrying the route's TLS settings; its connection provider should
 	 * not pool, as an upgraded connection is never returned
 	 */
 	public UpstreamConnector(HttpClient client) {
+		this(client, UpstreamPolicy.ALLOW_ALL);
+	}
+
+	/**
+	 * Creates a connector.
+	 * @param client the client to dial with, carrying the route's TLS settings; its connection provider should
+	 * not pool, as an upgraded connection is never returned, and it should not record metrics, which would keep
+	 * every dial's resolver group
+	 * @param policy the upstream policy every address the client resolves is checked against
+	 */
+	public UpstreamConnector(HttpClient client, UpstreamPolicy policy) {
 		this.client = client;
+		this.policy = policy;
+		this.resolver = resolver(client.configuration());
+	}
+
+	/**
+	 * The client's own resolver, or the one Reactor Netty would make for it (non-blocking DNS), one per set of
+	 * event loops as Reactor Netty keeps its own: its resolvers live as long as the loops.
+	 */
+	private static AddressResolverGroup<?> resolver(HttpClientConfig config) {
+		if (config.resolver() != null) {
+			return config.resolver();
+		}
+		LoopResources loops = (config.loopResources() != null) ? config.loopResources() : HttpResources.get();
+		boolean preferNative = config.isPreferNative();
+		return RESOLVERS.computeIfAbsent(loops,
+				(key) -> NameResolverProvider.builder().build().newNameResolverGroup(key, preferNative));
+	}
+
+	/**
+	 * An upstream URI as it may appear in logs, metrics and health details: scheme, host, port and path, never
+	 * the query, which may carry the client's credentials ({@code ?access_token=...}), nor user information.
+	 * @param uri an upstream URI
+	 * @return {@code scheme://host[:port]/path}
+	 */
+	public static String describe(URI uri) {
+		String path = (uri.getRawPath() != null) ? uri.getRawPath() : "";
+		String port = (uri.getPort() != -1) ? ":" + uri.getPort() : "";
+		return uri.getScheme() + "://" + uri.getHost() + port + path;
 	}
 
 	/**
@@ -75,6 +129,7 @@ public final class UpstreamConnector implements UpstreamDialer {
 			.handlePing(true)
 			.build();
 		return this.client.headers((target) -> target.set(headers))
+			.resolver(new PolicyResolverGroup(this.resolver, this.policy, uri))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
 			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, maxFramePayload,
 					closeTimeoutNanos, compression, metrics))
@@ -106,25 +161,31 @@ public final class UpstreamConnector implements UpstreamDialer {
 	}
 
 	static UpstreamException translate(URI uri, Throwable failure) {
+		String upstream = describe(uri);
+		RefusedAddressException refused = cause(failure, RefusedAddressException.class);
+		if (refused != null) {
+			return new UpstreamException(403, "Upstream " + upstream + " is outside wsedge.upstream-policy: "
+					+ refused.getMessage(), HttpHeaders.EMPTY, failure);
+		}
 		if (failure instanceof TimeoutException || failure instanceof ConnectTimeoutException) {
-			return new UpstreamException(504, "Upstream " + uri + " did not answer in time", HttpHeaders.EMPTY,
+			return new UpstreamException(504, "Upstream " + upstream + " did not answer in time", HttpHeaders.EMPTY,
 					failure);
 		}
-		if (failure instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
-			HttpResponse response = refused.response();
+		if (failure instanceof WebSocketClientHandshakeException handshake && handshake.response() != null) {
+			HttpResponse response = handshake.response();
 			int status = response.status().code();
 			if (status >= 400 && status <= 599) {
 				HttpHeaders headers = new HttpHeaders();
 				copy(response, HttpHeaderNames.WWW_AUTHENTICATE, headers);
 				copy(response, HttpHeaderNames.RETRY_AFTER, headers);
-				return new UpstreamException(status, "Upstream " + uri + " refused the handshake with " + status,
+				return new UpstreamException(status, "Upstream " + upstream + " refused the handshake with " + status,
 						headers, failure);
 			}
-			return new UpstreamException(502, "Upstream " + uri + " answered the handshake with " + status,
+			return new UpstreamException(502, "Upstream " + upstream + " answered the handshake with " + status,
 					HttpHeaders.EMPTY, failure);
 		}
-		String what = (hasCause(failure, SSLException.class)) ? "TLS with upstream " + uri + " failed"
-				: "Upstream " + uri + " is unreachable";
+		String what = (cause(failure, SSLException.class) != null) ? "TLS with upstream " + upstream + " failed"
+				: "Upstream " + upstream + " is unreachable";
 		return new UpstreamException(502, what + ": " + failure.getMessage(), HttpHeaders.EMPTY, failure);
 	}
 
@@ -135,13 +196,13 @@ public final class UpstreamConnector implements UpstreamDialer {
 		}
 	}
 
-	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+	private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			if (type.isInstance(current)) {
-				return true;
+				return type.cast(current);
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

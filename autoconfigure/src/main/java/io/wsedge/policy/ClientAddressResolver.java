@@ -2,6 +2,7 @@ package io.wsedge.policy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +33,7 @@ public final class ClientAddressResolver {
 	 * @return the client's address (its port is the peer's when forwarded)
 	 */
 	public InetSocketAddress resolve(InetSocketAddress peer, HttpHeaders headers) {
-		if (this.trusted.isEmpty() || peer == null || peer.getAddress() == null || !isTrusted(peer.getAddress())) {
+		if (!trusts(peer)) {
 			return peer;
 		}
 		List<String> hops = new ArrayList<>();
@@ -47,15 +48,26 @@ public final class ClientAddressResolver {
 			}
 			try {
 				InetAddress address = InetAddress.getByAddress(bytes);
-				if (!isTrusted(address)) {
+				if (!isTrusted(address) || i == 0) {
+					// The right-most hop no trusted proxy vouches for; or, when every hop is a trusted proxy,
+					// the left-most, which is where the request started.
 					return new InetSocketAddress(address, peer.getPort());
 				}
 			}
-			catch (java.net.UnknownHostException ex) {
+			catch (UnknownHostException ex) {
 				return peer;
 			}
 		}
 		return peer;
+	}
+
+	/**
+	 * Whether a connection's peer is a trusted proxy, whose forwarding headers are believed.
+	 * @param peer the connection's peer, or {@code null}
+	 * @return whether it is trusted
+	 */
+	public boolean trusts(InetSocketAddress peer) {
+		return !this.trusted.isEmpty() && peer != null && peer.getAddress() != null && isTrusted(peer.getAddress());
 	}
 
 	private static String strip(String hop) {

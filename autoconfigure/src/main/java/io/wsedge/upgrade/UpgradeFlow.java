@@ -21,6 +21,7 @@ import io.wsedge.engine.Leg;
 import io.wsedge.engine.ProxySession;
 import io.wsedge.engine.RouteMetrics;
 import io.wsedge.engine.UpstreamDialer.Upstream;
+import io.wsedge.netty.UpstreamConnector;
 import io.wsedge.netty.UpstreamException;
 import io.wsedge.policy.EdgePolicies;
 
@@ -76,7 +77,8 @@ public final class UpgradeFlow {
 			return Mono.error(new HandshakeRefusedException(refusal));
 		}
 		Admission admission = (Admission) admitted;
-		UpgradeRequest request = new UpgradeRequest(route, uri, client, peer, headers, principal, secure);
+		UpgradeRequest request = new UpgradeRequest(route, uri, client, peer, this.policies.clients().trusts(peer),
+				headers, principal, secure);
 		Mono<Void> interceptors = route.upgradeChain().isEmpty() ? Mono.empty()
 				: Mono.fromCompletionStage(request::runInterceptors);
 		return interceptors.then(Mono.defer(() -> {
@@ -85,8 +87,9 @@ public final class UpgradeFlow {
 				return Mono.error(new HandshakeRefusedException(refusal));
 			}
 			if (!this.policies.upstreams().allows(request.upstreamUri())) {
-				logger.warn("Upgrade refused on " + route + ": upstream " + request.upstreamUri()
-						+ " is outside wsedge.upstream-policy");
+				logger.warn("Upgrade refused on " + route + ": upstream "
+						+ UpstreamConnector.describe(request.upstreamUri()) + " is outside wsedge.upstream-policy: "
+						+ this.policies.upstreams().refusal(request.upstreamUri()));
 				return Mono.error(new HandshakeRefusedException(
 						new Refusal(403, "Forbidden: upstream not allowed")));
 			}

@@ -51,8 +51,19 @@ public final class UpgradeRequest implements UpgradeContext {
 
 	private CompletionStage<?> deferred;
 
+	/**
+	 * Creates an upgrade request.
+	 * @param route the route that matched
+	 * @param uri the client's request URI
+	 * @param remoteAddress the client's address (behind trusted proxies, the forwarded one)
+	 * @param peer the connection's peer
+	 * @param trustedPeer whether the peer is a trusted proxy, whose forwarding headers are believed
+	 * @param requestHeaders the client's request headers
+	 * @param principal the authenticated principal, or {@code null}
+	 * @param secure whether the request came over TLS
+	 */
 	public UpgradeRequest(EdgeRoute route, URI uri, InetSocketAddress remoteAddress, InetSocketAddress peer,
-			HttpHeaders requestHeaders, Principal principal, boolean secure) {
+			boolean trustedPeer, HttpHeaders requestHeaders, Principal principal, boolean secure) {
 		this.route = route;
 		this.uri = uri;
 		this.remoteAddress = remoteAddress;
@@ -62,7 +73,7 @@ public final class UpgradeRequest implements UpgradeContext {
 		List<String> offer = requestHeaders.get("Sec-WebSocket-Protocol");
 		this.subprotocolOffer = (offer == null || offer.isEmpty()) ? null : String.join(", ", offer);
 		// X-Forwarded-For gets the connection's peer appended: a trusted proxy in front is a hop too.
-		this.upstreamHeaders = Handshakes.upstreamHeaders(requestHeaders, peer, secure);
+		this.upstreamHeaders = Handshakes.upstreamHeaders(requestHeaders, peer, trustedPeer, secure);
 		this.upstreamUri = Handshakes.upstreamUri(route.upstream(), uri.getRawQuery());
 	}
 

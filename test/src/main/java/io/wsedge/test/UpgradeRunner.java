@@ -84,8 +84,8 @@ public final class UpgradeRunner {
 		headers.addAll(request.headers);
 		UpgradeRequest upgrade = new UpgradeRequest(
 				InMemorySession.upgradeRoute(this.routeId, this.upstream, this.interceptors), request.uri,
-				request.remoteAddress, (request.peer != null) ? request.peer : request.remoteAddress, headers,
-				request.principal, request.secure);
+				request.remoteAddress, (request.peer != null) ? request.peer : request.remoteAddress,
+				request.peer != null, headers, request.principal, request.secure);
 		try {
 			upgrade.runInterceptors().toCompletableFuture().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
