@@ -87,7 +87,7 @@ class StartupValidationTests {
 	void closeReasonTooLong(CapturedOutput output) {
 		assertThat(report(output, "wsedge.close-policies.rate-limit.reason=" + "x".repeat(124)))
 			.contains("wsedge.close-policies.rate-limit.reason")
-			.contains("at most 123 UTF-8 bytes");
+			.contains("longer than 123 UTF-8 bytes");
 	}
 
 	@Test
