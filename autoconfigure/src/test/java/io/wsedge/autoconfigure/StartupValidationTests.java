@@ -154,6 +154,25 @@ class StartupValidationTests {
 	}
 
 	@Test
+	void misspelledGlobalLimit(CapturedOutput output) {
+		assertThat(report(output, "wsedge.limits.max-payload-sise=2MB")).contains("wsedge.limits.max-payload-sise")
+			.contains("Did you mean wsedge.limits.max-payload-size?");
+	}
+
+	@Test
+	void handshakeTimeoutSetOnARoute(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "limits.handshake-timeout=5s"))
+			.contains("wsedge.routes[0].limits.handshake-timeout")
+			.contains("set under wsedge.limits only");
+	}
+
+	@Test
+	void routeWithoutFragments(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "limits.max-fragments=0")).contains("wsedge.routes[0].limits.max-fragments")
+			.contains("Must be at least 1");
+	}
+
+	@Test
 	void negativeRate(CapturedOutput output) {
 		assertThat(report(output, "wsedge.limits.messages-per-second=-1"))
 			.contains("wsedge.limits.messages-per-second")
