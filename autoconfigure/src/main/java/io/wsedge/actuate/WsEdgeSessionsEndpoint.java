@@ -19,10 +19,10 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 import io.wsedge.policy.CloseCodes;
 import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.engine.ProxySession;
 import io.wsedge.policy.CloseStatus;
 import io.wsedge.engine.Side;
-import io.wsedge.upgrade.ServerRoutes;
 
 /**
  * The {@code wsedgesessions} actuator endpoint: lists the open sessions and closes them.
@@ -51,14 +51,14 @@ public class WsEdgeSessionsEndpoint {
 
 	private final EdgeEngine engine;
 
-	private final ServerRoutes routes;
+	private final EdgeRoutes routes;
 
 	/**
 	 * Creates the endpoint.
 	 * @param engine the engine that holds the sessions
 	 * @param routes the configured routes, to tell an unknown route from one without sessions
 	 */
-	public WsEdgeSessionsEndpoint(EdgeEngine engine, ServerRoutes routes) {
+	public WsEdgeSessionsEndpoint(EdgeEngine engine, EdgeRoutes routes) {
 		this.engine = engine;
 		this.routes = routes;
 	}
@@ -125,8 +125,7 @@ public class WsEdgeSessionsEndpoint {
 			@Nullable String reason) {
 		int status = checkCode(code);
 		String text = checkReason(reason);
-		boolean known = this.routes.routes().stream().anyMatch((candidate) -> candidate.route().id().equals(route));
-		if (!known) {
+		if (this.routes.find(route) == null) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		int closed = 0;

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -20,8 +21,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.reactor.netty.autoconfigure.NettyServerProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.HandlerMapping;
@@ -42,7 +45,7 @@ import io.wsedge.policy.CloseCodes;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.server.EdgeDrain;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.server.reactive.HandshakeTimeoutHandler;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
@@ -65,7 +68,13 @@ public final class WsEdgeAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("wsedge.limits.max-connections", maxConnections,
 					"Must be 0 (no cap) or positive.");
 		}
-		return new EdgeEngine(listeners.orderedStream().toList(), maxConnections);
+		DataSize budget = properties.getLimits().getMaxTotalBufferedBytes();
+		long maxTotalBufferedBytes = (budget != null) ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+		if (maxTotalBufferedBytes <= 0) {
+			throw new InvalidConfigurationPropertyValueException("wsedge.limits.max-total-buffered-bytes", budget,
+					"Must be a positive size, such as 256MB.");
+		}
+		return new EdgeEngine(listeners.orderedStream().toList(), maxConnections, maxTotalBufferedBytes);
 	}
 
 	@Bean
@@ -105,7 +114,7 @@ public final class WsEdgeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServerRoutes wsEdgeRoutes(WsEdgeProperties properties, WsEdgeClosePoliciesProperties closePolicies,
+	EdgeRoutes wsEdgeRoutes(WsEdgeProperties properties, WsEdgeClosePoliciesProperties closePolicies,
 			EdgePolicies policies, ListableBeanFactory beanFactory,
 			ObjectProvider<ClientFrameInterceptor> clientInterceptors,
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
@@ -192,7 +201,7 @@ public final class WsEdgeAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WsEdgeHandlerMapping wsEdgeHandlerMapping(ServerRoutes routes, EdgeEngine engine, EdgePolicies policies) {
+		WsEdgeHandlerMapping wsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
 			return new WsEdgeHandlerMapping(routes, engine, policies);
 		}
 
@@ -203,8 +212,15 @@ public final class WsEdgeAutoConfiguration {
 	@ConditionalOnClass(NettyServerCustomizer.class)
 	static class ReactorNettyServerConfiguration {
 
+		/**
+		 * Every request's head within {@code wsedge.limits.handshake-timeout} (see
+		 * {@link HandshakeTimeoutHandler}), and the same time as Reactor Netty's idle timeout of connections
+		 * between requests unless {@code server.netty.idle-timeout} is set, which Boot applies then. Upgraded
+		 * connections are subject to neither.
+		 */
 		@Bean
-		NettyServerCustomizer wsEdgeHandshakeTimeout(WsEdgeProperties properties) {
+		NettyServerCustomizer wsEdgeHandshakeTimeout(WsEdgeProperties properties,
+				ObjectProvider<NettyServerProperties> nettyProperties) {
 			Duration timeout = properties.getLimits().getHandshakeTimeout();
 			if (timeout == null || timeout.isNegative()) {
 				throw new InvalidConfigurationPropertyValueException("wsedge.limits.handshake-timeout", timeout,
@@ -213,9 +229,15 @@ public final class WsEdgeAutoConfiguration {
 			if (timeout.isZero()) {
 				return (server) -> server;
 			}
+			NettyServerProperties netty = nettyProperties.getIfAvailable();
+			boolean idleTimeout = netty == null || netty.getIdleTimeout() == null;
 			long nanos = timeout.toNanos();
-			return (server) -> server.doOnChannelInit((observer, channel, address) -> channel.pipeline()
-				.addBefore(NettyPipeline.ReactiveBridge, HandshakeTimeoutHandler.NAME, new HandshakeTimeoutHandler(nanos)));
+			return (server) -> {
+				HttpServer timed = server.doOnChannelInit((observer, channel, address) -> channel.pipeline()
+					.addBefore(NettyPipeline.ReactiveBridge, HandshakeTimeoutHandler.NAME,
+							new HandshakeTimeoutHandler(nanos)));
+				return idleTimeout ? timed.idleTimeout(timeout) : timed;
+			};
 		}
 
 	}

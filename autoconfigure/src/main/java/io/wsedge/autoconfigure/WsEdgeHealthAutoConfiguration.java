@@ -28,7 +28,7 @@ import io.wsedge.health.ReadinessGroupMembership;
 import io.wsedge.health.UpstreamProber;
 import io.wsedge.health.WsEdgeHealthIndicator;
 import io.wsedge.engine.EdgeEngine;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 
 /**
  * Auto-configuration of the edge's health and readiness: the {@code wsedge} health contributor with the
@@ -53,13 +53,13 @@ public final class WsEdgeHealthAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnBean(ServerRoutes.class)
+	@ConditionalOnBean(EdgeRoutes.class)
 	@ConditionalOnEnabledHealthIndicator(CONTRIBUTOR)
 	static class HealthIndicatorConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		UpstreamProber wsEdgeUpstreamProber(ServerRoutes routes, WsEdgeHealthProperties properties) {
+		UpstreamProber wsEdgeUpstreamProber(EdgeRoutes routes, WsEdgeHealthProperties properties) {
 			Duration interval = properties.getProbeInterval();
 			if (interval == null || interval.toMillis() < 1) {
 				throw new InvalidConfigurationPropertyValueException("wsedge.health.probe-interval", interval,
@@ -71,7 +71,7 @@ public final class WsEdgeHealthAutoConfiguration {
 		// Named so that Boot, which drops the HealthIndicator suffix, registers the contributor as "wsedge".
 		@Bean
 		@ConditionalOnMissingBean(name = "wsedgeHealthIndicator")
-		WsEdgeHealthIndicator wsedgeHealthIndicator(ServerRoutes routes, EdgeEngine engine, UpstreamProber prober,
+		WsEdgeHealthIndicator wsedgeHealthIndicator(EdgeRoutes routes, EdgeEngine engine, UpstreamProber prober,
 				WsEdgeHealthProperties properties) {
 			return new WsEdgeHealthIndicator(routes, engine, prober, properties.isDownIfAnyRouteDown());
 		}

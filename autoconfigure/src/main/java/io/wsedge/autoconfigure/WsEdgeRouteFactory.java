@@ -35,8 +35,7 @@ import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
 import io.wsedge.engine.NamedInterceptor;
 import io.wsedge.engine.EdgeMetrics;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.netty.UpstreamConnector;
 
 /**
@@ -70,13 +69,13 @@ final class WsEdgeRouteFactory {
 		this.metrics = metrics;
 	}
 
-	ServerRoutes build() {
+	EdgeRoutes build() {
 		checkGlobal();
 		originPolicy(this.properties.getAllowedOrigins(), "wsedge.allowed-origins");
 		if (StringUtils.hasText(this.properties.getSslBundle())) {
 			client(new Route(), "wsedge");
 		}
-		List<ServerRoute> routes = new ArrayList<>();
+		List<EdgeRoute> routes = new ArrayList<>();
 		Map<String, Integer> ids = new HashMap<>();
 		Map<String, Integer> paths = new HashMap<>();
 		List<Route> configured = this.properties.getRoutes();
@@ -125,9 +124,9 @@ final class WsEdgeRouteFactory {
 							route.getCompression().getClient(), prefix + ".compression.client"),
 					WsEdgePropertiesMapper.compression(this.properties.getCompression().getUpstream(),
 							route.getCompression().getUpstream(), prefix + ".compression.upstream"));
-			routes.add(new ServerRoute(edgeRoute, pattern, new UpstreamConnector(client(route, prefix))));
+			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix))));
 		}
-		return new ServerRoutes(routes);
+		return new EdgeRoutes(routes);
 	}
 
 	private static PathPattern parsePath(String name, String path) {

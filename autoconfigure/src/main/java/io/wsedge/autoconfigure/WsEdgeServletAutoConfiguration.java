@@ -22,7 +22,7 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
 
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 
 /**
@@ -33,12 +33,12 @@ import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 @AutoConfiguration(after = WsEdgeAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ DispatcherServlet.class, StandardWebSocketUpgradeStrategy.class, WsSession.class })
-@ConditionalOnBean(ServerRoutes.class)
+@ConditionalOnBean(EdgeRoutes.class)
 public final class WsEdgeServletAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsEdgeServletHandlerMapping wsEdgeServletHandlerMapping(ServerRoutes routes, EdgeEngine engine,
+	WsEdgeServletHandlerMapping wsEdgeServletHandlerMapping(EdgeRoutes routes, EdgeEngine engine,
 			EdgePolicies policies) {
 		return new WsEdgeServletHandlerMapping(routes, engine, policies);
 	}

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Bean;
 
 import io.wsedge.actuate.WsEdgeSessionsEndpoint;
 import io.wsedge.engine.EdgeEngine;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 
 /**
  * Auto-configuration of the {@code wsedgesessions} actuator endpoint, created only when it is exposed over
@@ -18,13 +18,13 @@ import io.wsedge.upgrade.ServerRoutes;
  */
 @AutoConfiguration(after = WsEdgeAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnBean({ EdgeEngine.class, ServerRoutes.class })
+@ConditionalOnBean({ EdgeEngine.class, EdgeRoutes.class })
 public final class WsEdgeSessionsEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	WsEdgeSessionsEndpoint wsEdgeSessionsEndpoint(EdgeEngine engine, ServerRoutes routes) {
+	WsEdgeSessionsEndpoint wsEdgeSessionsEndpoint(EdgeEngine engine, EdgeRoutes routes) {
 		return new WsEdgeSessionsEndpoint(engine, routes);
 	}
 

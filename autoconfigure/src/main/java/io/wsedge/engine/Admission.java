@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A place taken under the connection caps by one upgrade, from admission until its session ends (or the
  * upgrade fails). Released exactly once.
  */
-public final class Admission {
+public final class Admission implements AdmissionResult {
 
 	private final EdgeEngine engine;
 

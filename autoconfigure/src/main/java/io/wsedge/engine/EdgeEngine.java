@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -15,16 +16,15 @@ import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.SessionSummary;
 
 /**
- * The stack-neutral core shared by every server adapter: it owns the open sessions and tells the
- * session-end listeners. Server adapters create sessions through it; the actuator reads and steers it.
+ * The stack-neutral core shared by every server adapter: it owns the open sessions, admits new ones under the
+ * connection caps and the memory budget, and tells the session-end listeners. Server adapters create sessions
+ * through it; the actuator reads and steers it.
  */
-public final class EdgeEngine {
+public final class EdgeEngine implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(EdgeEngine.class);
 
 	private final Map<String, ProxySession> sessions = new ConcurrentHashMap<>();
-
-	private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
 
 	private final AtomicInteger admitted = new AtomicInteger();
 
@@ -32,30 +32,34 @@ public final class EdgeEngine {
 
 	private final List<SessionEndListener> endListeners;
 
+	private final MemoryBudget memory;
+
 	private volatile boolean draining;
 
-	private final List<Runnable> drainListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
 
 	public EdgeEngine(List<SessionEndListener> endListeners) {
-		this(endListeners, 0);
+		this(endListeners, 0, 0);
 	}
 
 	/**
 	 * Creates an engine.
 	 * @param endListeners told of every session's end
 	 * @param maxConnections the most sessions open on the whole edge, 0 for no cap
+	 * @param maxTotalBufferedBytes the most bytes the edge holds for all its sessions, 0 for no budget
 	 */
-	public EdgeEngine(List<SessionEndListener> endListeners, int maxConnections) {
+	public EdgeEngine(List<SessionEndListener> endListeners, int maxConnections, long maxTotalBufferedBytes) {
 		this.endListeners = List.copyOf(endListeners);
 		this.maxConnections = maxConnections;
+		this.memory = (maxTotalBufferedBytes > 0) ? new MemoryBudget(this, maxTotalBufferedBytes) : null;
 	}
 
 	/**
-	 * The cap on open sessions ({@code wsedge.limits.max-connections}).
-	 * @return the cap, 0 for none
+	 * The edge's memory budget ({@code wsedge.limits.max-total-buffered-bytes}).
+	 * @return the budget, or {@code null} when there is none
 	 */
-	public int maxConnections() {
-		return this.maxConnections;
+	public MemoryBudget memory() {
+		return this.memory;
 	}
 
 	/**
@@ -63,29 +67,30 @@ public final class EdgeEngine {
 	 * progress count, so that a burst of handshakes cannot overshoot a cap.
 	 * @param route the route
 	 * @param client the client's address
-	 * @return an {@link Admission}, or the {@link Refusal} of the cap that was reached
+	 * @return an {@link Admission}, or why there is none
 	 */
-	public Object admit(EdgeRoute route, InetAddress client) {
+	public AdmissionResult admit(EdgeRoute route, InetAddress client) {
 		if (this.draining) {
-			return new Refusal(503, "Service Unavailable: the server is shutting down");
+			return new AdmissionResult.Denied(503, "Service Unavailable: the server is shutting down");
+		}
+		if (this.memory != null && this.memory.isOver()) {
+			return new AdmissionResult.Denied(503, "Service Unavailable: the server is overloaded");
 		}
 		if (this.admitted.incrementAndGet() > this.maxConnections && this.maxConnections > 0) {
 			this.admitted.decrementAndGet();
-			return new Refusal(503, "Service Unavailable: too many sessions");
+			return new AdmissionResult.Denied(503, "Service Unavailable: too many sessions");
 		}
 		int routeCap = route.maxConnections();
 		if (route.activeSessions().incrementAndGet() > routeCap && routeCap > 0) {
 			route.activeSessions().decrementAndGet();
 			this.admitted.decrementAndGet();
-			return new Refusal(503, "Service Unavailable: too many sessions on this route");
+			return new AdmissionResult.Denied(503, "Service Unavailable: too many sessions on this route");
 		}
+		// Per route: a client's sessions on one route do not count against another route's cap.
 		int clientCap = route.limits().maxConnectionsPerClient();
-		if (client != null) {
-			int count = this.perClient.computeIfAbsent(client, (key) -> new AtomicInteger()).incrementAndGet();
-			if (count > clientCap && clientCap > 0) {
-				release(route, client);
-				return new Refusal(429, "Too Many Requests: too many sessions from this client");
-			}
+		if (client != null && route.clientSessions(client, 1) > clientCap && clientCap > 0) {
+			release(route, client);
+			return new AdmissionResult.Denied(429, "Too Many Requests: too many sessions from this client");
 		}
 		return new Admission(this, route, client);
 	}
@@ -94,7 +99,7 @@ public final class EdgeEngine {
 		this.admitted.decrementAndGet();
 		route.activeSessions().decrementAndGet();
 		if (client != null) {
-			this.perClient.computeIfPresent(client, (key, count) -> (count.decrementAndGet() <= 0) ? null : count);
+			route.clientSessions(client, -1);
 		}
 	}
 
@@ -155,6 +160,16 @@ public final class EdgeEngine {
 	 */
 	public void onDraining(Runnable listener) {
 		this.drainListeners.add(listener);
+	}
+
+	/**
+	 * Stops the memory budget's checks.
+	 */
+	@Override
+	public void close() {
+		if (this.memory != null) {
+			this.memory.close();
+		}
 	}
 
 	void opened(ProxySession session) {

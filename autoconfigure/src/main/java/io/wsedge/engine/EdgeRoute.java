@@ -3,22 +3,30 @@ package io.wsedge.engine;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.policy.OriginPolicy;
 
 /**
- * A route as the engine runs it: where it goes, its limits and policies, and the interceptor chains resolved
- * once for it.
+ * A route as the engine runs it: the paths it serves, where it goes and how it is dialled, its limits and
+ * policies, and the interceptor chains resolved once for it.
  */
 public final class EdgeRoute {
 
 	private final String id;
 
 	private final String path;
+
+	private final PathPattern pattern;
 
 	private final URI upstream;
 
@@ -36,6 +44,8 @@ public final class EdgeRoute {
 
 	private final AtomicInteger activeSessions = new AtomicInteger();
 
+	private final Map<InetAddress, AtomicInteger> clientSessions = new ConcurrentHashMap<>();
+
 	private final int maxConnections;
 
 	private final OriginPolicy originPolicy;
@@ -43,6 +53,8 @@ public final class EdgeRoute {
 	private Compression clientCompression = Compression.OFF;
 
 	private Compression upstreamCompression = Compression.OFF;
+
+	private UpstreamDialer dialer = UpstreamDialer.NONE;
 
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
@@ -52,6 +64,8 @@ public final class EdgeRoute {
 		this.originPolicy = originPolicy;
 		this.id = id;
 		this.path = path;
+		// The parser the configuration is validated with, so a path that passed validation parses here.
+		this.pattern = PathPatternParser.defaultInstance.parse(path);
 		this.upstream = upstream;
 		this.limits = limits;
 		this.closePolicies = closePolicies;
@@ -69,8 +83,34 @@ public final class EdgeRoute {
 		return this.path;
 	}
 
+	/**
+	 * The client-facing path pattern, parsed from {@link #path()}.
+	 * @return the pattern
+	 */
+	public PathPattern pattern() {
+		return this.pattern;
+	}
+
 	public URI upstream() {
 		return this.upstream;
+	}
+
+	/**
+	 * Sets how the route's upstream is dialled; called once when the route is built.
+	 * @param dialer the dialer, with the route's TLS settings
+	 * @return this route
+	 */
+	public EdgeRoute dialer(UpstreamDialer dialer) {
+		this.dialer = dialer;
+		return this;
+	}
+
+	/**
+	 * How the route's upstream is dialled.
+	 * @return the dialer, {@link UpstreamDialer#NONE} when none was set
+	 */
+	public UpstreamDialer dialer() {
+		return this.dialer;
 	}
 
 	public Limits limits() {
@@ -136,6 +176,21 @@ public final class EdgeRoute {
 	 */
 	public AtomicInteger activeSessions() {
 		return this.activeSessions;
+	}
+
+	/**
+	 * Counts a client's sessions on this route.
+	 * @param client the client's address
+	 * @param delta +1 for a session admitted, -1 for one released
+	 * @return the client's sessions on this route now
+	 */
+	int clientSessions(InetAddress client, int delta) {
+		if (delta > 0) {
+			return this.clientSessions.computeIfAbsent(client, (key) -> new AtomicInteger()).addAndGet(delta);
+		}
+		AtomicInteger left = this.clientSessions.computeIfPresent(client,
+				(key, count) -> (count.addAndGet(delta) <= 0) ? null : count);
+		return (left != null) ? left.get() : 0;
 	}
 
 	@Override

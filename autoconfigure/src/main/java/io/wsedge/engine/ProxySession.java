@@ -355,6 +355,11 @@ public final class ProxySession implements EdgeSession, LegListener {
 				+ ((client != null) ? client.queuedBytes() : 0) + ((upstream != null) ? upstream.queuedBytes() : 0);
 	}
 
+	/** Whether the session is closing; read from other threads as an estimate. */
+	boolean isClosing() {
+		return this.closing;
+	}
+
 	boolean isEnded() {
 		return this.ended;
 	}

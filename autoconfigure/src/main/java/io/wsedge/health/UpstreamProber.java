@@ -22,8 +22,7 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.context.SmartLifecycle;
 
 import io.wsedge.engine.EdgeRoute;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 
 /**
  * Finds out, on a schedule, whether the upstream of each route is reachable, and keeps the last answer for the
@@ -52,13 +51,13 @@ public final class UpstreamProber implements SmartLifecycle {
 	 * @param routes the routes
 	 * @param interval the time between two probes of a route
 	 */
-	public UpstreamProber(ServerRoutes routes, Duration interval) {
+	public UpstreamProber(EdgeRoutes routes, Duration interval) {
 		this(routes, interval, Schedulers.boundedElastic());
 	}
 
-	UpstreamProber(ServerRoutes routes, Duration interval, Scheduler probes) {
-		for (ServerRoute route : routes.routes()) {
-			this.targets.put(route.route().id(), new Target(route.route()));
+	UpstreamProber(EdgeRoutes routes, Duration interval, Scheduler probes) {
+		for (EdgeRoute route : routes.routes()) {
+			this.targets.put(route.id(), new Target(route));
 		}
 		this.interval = interval;
 		this.probes = probes;

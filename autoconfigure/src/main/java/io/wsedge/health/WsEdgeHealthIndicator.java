@@ -10,8 +10,7 @@ import org.springframework.boot.health.contributor.Status;
 import io.wsedge.health.UpstreamProber.Probe;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 
 /**
  * The health of the edge, contributed as {@code wsedge}: one detail per route, keyed by route id, with the
@@ -28,7 +27,7 @@ import io.wsedge.upgrade.ServerRoutes;
  */
 public final class WsEdgeHealthIndicator implements HealthIndicator {
 
-	private final ServerRoutes routes;
+	private final EdgeRoutes routes;
 
 	private final EdgeEngine engine;
 
@@ -43,7 +42,7 @@ public final class WsEdgeHealthIndicator implements HealthIndicator {
 	 * @param prober the prober of the routes' upstreams
 	 * @param downIfAnyRouteDown whether an unreachable upstream makes the whole edge {@code DOWN}
 	 */
-	public WsEdgeHealthIndicator(ServerRoutes routes, EdgeEngine engine, UpstreamProber prober,
+	public WsEdgeHealthIndicator(EdgeRoutes routes, EdgeEngine engine, UpstreamProber prober,
 			boolean downIfAnyRouteDown) {
 		this.routes = routes;
 		this.engine = engine;
@@ -55,8 +54,7 @@ public final class WsEdgeHealthIndicator implements HealthIndicator {
 	public Health health() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		boolean anyDown = false;
-		for (ServerRoute serverRoute : this.routes.routes()) {
-			EdgeRoute route = serverRoute.route();
+		for (EdgeRoute route : this.routes.routes()) {
 			Probe probe = this.prober.lastProbe(route.id());
 			Status status = (probe == null) ? Status.UNKNOWN : probe.reachable() ? Status.UP : Status.DOWN;
 			anyDown |= (status == Status.DOWN);

@@ -107,16 +107,6 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 		}
 	}
 
-	/**
-	 * Makes the frame decoder of a freshly upgraded client connection report violations to the leg instead of
-	 * answering them itself, so that the session answers with its close policies.
-	 * @param pipeline the client connection's pipeline
-	 * @param maxFramePayload the largest frame accepted from the client
-	 */
-	public static void takeOverViolations(io.netty.channel.ChannelPipeline pipeline, int maxFramePayload) {
-		FrameDecoders.reportViolations(pipeline, true, maxFramePayload);
-	}
-
 	void handshake(UpstreamHandshakeAdapter handshake) {
 		this.handshake = handshake;
 	}

@@ -2,6 +2,10 @@ package io.wsedge.netty;
 
 import reactor.netty.Connection;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.wsedge.engine.LegListener;
+import io.wsedge.engine.UpstreamDialer;
+
 /**
  * An upstream WebSocket connection whose handshake has completed.
  *
@@ -9,11 +13,15 @@ import reactor.netty.Connection;
  * @param subprotocol the subprotocol the upstream selected, or {@code null}
  * @param connection the underlying Reactor Netty connection
  */
-public record UpstreamConnection(NettyLeg leg, String subprotocol, Connection connection) {
+public record UpstreamConnection(NettyLeg leg, String subprotocol, Connection connection)
+		implements UpstreamDialer.Upstream {
 
-	/**
-	 * Closes the connection without a handshake, for a session that never started.
-	 */
+	@Override
+	public void bind(LegListener session, EventExecutor executor) {
+		this.leg.bind(session, executor);
+	}
+
+	@Override
 	public void abort() {
 		this.connection.dispose();
 	}

@@ -20,15 +20,20 @@ import reactor.netty.http.client.WebsocketClientSpec;
 
 import org.springframework.http.HttpHeaders;
 
-import io.wsedge.policy.Compression;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.engine.RouteMetrics;
 import io.wsedge.engine.Side;
+import io.wsedge.engine.UpstreamDialer;
+import io.wsedge.policy.Compression;
+import io.wsedge.policy.Limits;
 
 /**
- * Dials upstream WebSocket servers with Reactor Netty's client and hands back a {@link NettyLeg} already in
- * the connection's pipeline. The leg is installed before the handshake, so no frame the upstream sends
- * right after its 101 response can slip past it.
+ * Dials upstream WebSocket servers with Reactor Netty's client, one connection per session, and hands back a
+ * {@link NettyLeg} already in the connection's pipeline. The leg is installed before the handshake, so no
+ * frame the upstream sends right after its 101 response can slip past it. {@link ClientPipeline} is the
+ * counterpart for the client's connection on the Reactor Netty server.
  */
-public final class UpstreamConnector {
+public final class UpstreamConnector implements UpstreamDialer {
 
 	/** The name under which the UTF-8 validator sits in a pipeline. */
 	public static final String UTF8_VALIDATOR_NAME = "wsedge.utf8";
@@ -45,21 +50,19 @@ public final class UpstreamConnector {
 	}
 
 	/**
-	 * Dials an upstream and completes its WebSocket handshake. Must be subscribed on the event loop that
+	 * Dials an upstream and completes its WebSocket handshake within the route's connect timeout, with the
+	 * route's upstream payload limit, close timeout and compression. Must be subscribed on the event loop that
 	 * serves the client, so that both legs of the session share it.
-	 * @param uri the upstream URI
-	 * @param headers the handshake request headers (without the WebSocket handshake headers)
-	 * @param subprotocols the client's offer, comma separated, or {@code null}
-	 * @param maxFramePayload the largest frame accepted from the upstream
-	 * @param timeout the time allowed to connect and complete the handshake
-	 * @param closeTimeout the time the upstream has to answer a close frame
-	 * @param compression permessage-deflate on this leg
 	 * @return the connection, or an {@link UpstreamException} with the status for the client
 	 */
-	public Mono<UpstreamConnection> connect(URI uri, org.springframework.http.HttpHeaders requestHeaders,
-			String subprotocols, int maxFramePayload, Duration timeout, Duration closeTimeout,
-			Compression compression) {
-		long closeTimeoutNanos = closeTimeout.toNanos();
+	@Override
+	public Mono<Upstream> dial(EdgeRoute route, URI uri, HttpHeaders requestHeaders, String subprotocols) {
+		Limits limits = route.limits();
+		int maxFramePayload = (int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize());
+		Duration timeout = limits.connectTimeout();
+		long closeTimeoutNanos = limits.closeTimeout().toNanos();
+		Compression compression = route.compression(Side.UPSTREAM);
+		RouteMetrics metrics = route.metrics();
 		io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
 		requestHeaders.forEach(headers::add);
 		boolean clientSentOrigin = headers.contains(HttpHeaderNames.ORIGIN);
@@ -74,12 +77,12 @@ public final class UpstreamConnector {
 		return this.client.headers((target) -> target.set(headers))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
 			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, maxFramePayload,
-					closeTimeoutNanos, compression))
+					closeTimeoutNanos, compression, metrics))
 			.websocket(spec)
 			.uri(uri)
 			.connect()
 			.timeout(timeout)
-			.map((connection) -> {
+			.<Upstream>map((connection) -> {
 				NettyLeg leg = connection.channel().pipeline().get(NettyLeg.class);
 				return new UpstreamConnection(leg, leg.handshakeSubprotocol(), connection);
 			})
@@ -87,8 +90,9 @@ public final class UpstreamConnector {
 	}
 
 	private static void install(Channel channel, boolean clientSentOrigin, int maxFramePayload,
-			long closeTimeoutNanos, Compression compression) {
-		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin, maxFramePayload);
+			long closeTimeoutNanos, Compression compression, RouteMetrics metrics) {
+		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin, maxFramePayload,
+				metrics);
 		NettyLeg leg = new NettyLeg(Side.UPSTREAM, channel, closeTimeoutNanos);
 		leg.handshake(handshake);
 		if (compression.enabled()) {

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.wsedge.engine.RouteMetrics;
+import io.wsedge.engine.Side;
 
 /**
  * Makes Netty's client handshaker transparent for a proxy, for the one request it sends:
@@ -16,7 +18,9 @@ import io.netty.handler.codec.http.HttpResponse;
  * <li>the {@code Origin} that the handshaker makes up when the client sent none is removed, so that the
  * upstream sees what the client sent;</li>
  * <li>the handshaker's frame decoder is swapped for one that reports violations instead of answering them
- * (see {@link FrameDecoders}).</li>
+ * (see {@link FrameDecoders});</li>
+ * <li>the compression meters go in once the extension's codecs are (see {@link Deflate#meter}), on whichever
+ * server stack the client is.</li>
  * </ul>
  */
 final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
@@ -27,11 +31,14 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 
 	private final int maxFramePayload;
 
+	private final RouteMetrics metrics;
+
 	private String selectedSubprotocol;
 
-	UpstreamHandshakeAdapter(boolean clientSentOrigin, int maxFramePayload) {
+	UpstreamHandshakeAdapter(boolean clientSentOrigin, int maxFramePayload, RouteMetrics metrics) {
 		this.clientSentOrigin = clientSentOrigin;
 		this.maxFramePayload = maxFramePayload;
+		this.metrics = metrics;
 	}
 
 	String selectedSubprotocol() {
@@ -55,6 +62,7 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 			// The handshaker finishes the handshake while the response passes on, installing its decoder.
 			super.channelRead(ctx, msg);
 			FrameDecoders.reportViolations(ctx.pipeline(), false, this.maxFramePayload);
+			Deflate.meter(ctx.pipeline(), this.metrics, Side.UPSTREAM);
 			ctx.pipeline().remove(this);
 			return;
 		}

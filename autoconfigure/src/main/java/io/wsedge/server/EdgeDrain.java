@@ -2,6 +2,10 @@ package io.wsedge.server;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,17 +49,17 @@ public final class EdgeDrain implements SmartLifecycle {
 	public void stop() {
 		this.running = false;
 		this.engine.startDraining();
-		List<ProxySession> open = List.copyOf(this.engine.sessions());
-		if (open.isEmpty()) {
+		if (this.engine.sessions().isEmpty()) {
 			return;
 		}
-		logger.info("Draining " + open.size() + " WebSocket session(s), for up to " + this.drainTimeout);
-		for (ProxySession session : open) {
-			session.shutdown();
-		}
+		logger.info("Draining " + this.engine.sessions().size() + " WebSocket session(s), for up to "
+				+ this.drainTimeout);
 		long deadline = System.nanoTime() + this.drainTimeout.toNanos();
-		while (!this.engine.sessions().isEmpty() && System.nanoTime() < deadline) {
-			sleep();
+		List<ProxySession> open = List.copyOf(this.engine.sessions());
+		// Rounds, as an upgrade accepted just before the drain started may open its session after the first
+		// look; each round waits on the ends of the sessions it told to close, never past the deadline.
+		while (!open.isEmpty() && awaitEnds(open, deadline)) {
+			open = List.copyOf(this.engine.sessions());
 		}
 		List<ProxySession> left = List.copyOf(this.engine.sessions());
 		if (!left.isEmpty()) {
@@ -66,12 +70,31 @@ public final class EdgeDrain implements SmartLifecycle {
 		}
 	}
 
-	private static void sleep() {
+	/**
+	 * Closes sessions with the shutdown policy and waits for their ends.
+	 * @return whether they all ended before the deadline
+	 */
+	private static boolean awaitEnds(List<ProxySession> sessions, long deadline) {
+		CompletableFuture<?>[] ends = new CompletableFuture<?>[sessions.size()];
+		for (int i = 0; i < ends.length; i++) {
+			ProxySession session = sessions.get(i);
+			session.shutdown();
+			ends[i] = session.end();
+		}
 		try {
-			Thread.sleep(10);
+			CompletableFuture.allOf(ends).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (ExecutionException ex) {
+			// A session that ended exceptionally has ended all the same; the others are looked at again.
+			return System.nanoTime() < deadline;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

@@ -12,20 +12,28 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.http.HttpHeaders;
 
 import io.netty.channel.EventLoop;
-import io.wsedge.policy.EdgePolicies;
+import io.netty.util.concurrent.EventExecutor;
 import io.wsedge.engine.Admission;
+import io.wsedge.engine.AdmissionResult;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
-import io.wsedge.policy.Limits;
+import io.wsedge.engine.Leg;
+import io.wsedge.engine.ProxySession;
 import io.wsedge.engine.RouteMetrics;
-import io.wsedge.engine.Side;
-import io.wsedge.netty.UpstreamConnection;
+import io.wsedge.engine.UpstreamDialer.Upstream;
 import io.wsedge.netty.UpstreamException;
+import io.wsedge.policy.EdgePolicies;
 
 /**
- * Everything that happens to an upgrade request before the client's upgrade is accepted, whatever the server
- * stack: the handshake is checked, the upgrade interceptors run, and the upstream is dialled, so that the
- * client gets the upstream's subprotocol, or an HTTP status, never a socket that opens and then dies.
+ * Everything that happens to an upgrade request before the client's upgrade, whatever the server stack, so
+ * that the client gets the upstream's subprotocol, or an HTTP status, never a socket that opens and then dies:
+ * <ol>
+ * <li>{@link #prepare}: the handshake is checked, the upgrade interceptors run, and the upstream is
+ * dialled;</li>
+ * <li>{@link #accept}: the upstream's subprotocol and the drain are checked and the session is created;</li>
+ * <li>the server adapter upgrades the client, then {@link Accepted#start starts} the session with the client's
+ * leg.</li>
+ * </ol>
  */
 public final class UpgradeFlow {
 
@@ -52,24 +60,24 @@ public final class UpgradeFlow {
 	 * @param loop the event loop the upstream connection must live on (the client's, for the reactive stack)
 	 * @return the upgrade request with its connected upstream, or a {@link HandshakeRefusedException}
 	 */
-	public Mono<Prepared> prepare(ServerRoute route, String method, URI uri, HttpHeaders headers,
+	public Mono<Prepared> prepare(EdgeRoute route, String method, URI uri, HttpHeaders headers,
 			InetSocketAddress peer, Principal principal, boolean secure, EventLoop loop) {
 		Refusal invalid = Handshakes.validate(method, headers);
 		if (invalid != null) {
 			return Mono.error(new HandshakeRefusedException(invalid));
 		}
-		EdgeRoute edgeRoute = route.route();
-		if (!edgeRoute.originPolicy().allows(headers.getOrigin())) {
+		if (!route.originPolicy().allows(headers.getOrigin())) {
 			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")));
 		}
 		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
-		Object admitted = this.engine.admit(edgeRoute, (client != null) ? client.getAddress() : null);
-		if (admitted instanceof Refusal refusal) {
+		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null);
+		if (admitted instanceof AdmissionResult.Denied denied) {
+			Refusal refusal = new Refusal(denied.status(), denied.message());
 			return Mono.error(new HandshakeRefusedException(refusal));
 		}
 		Admission admission = (Admission) admitted;
-		UpgradeRequest request = new UpgradeRequest(edgeRoute, uri, client, peer, headers, principal, secure);
-		Mono<Void> interceptors = edgeRoute.upgradeChain().isEmpty() ? Mono.empty()
+		UpgradeRequest request = new UpgradeRequest(route, uri, client, peer, headers, principal, secure);
+		Mono<Void> interceptors = route.upgradeChain().isEmpty() ? Mono.empty()
 				: Mono.fromCompletionStage(request::runInterceptors);
 		return interceptors.then(Mono.defer(() -> {
 			Refusal refusal = request.refusal();
@@ -77,7 +85,7 @@ public final class UpgradeFlow {
 				return Mono.error(new HandshakeRefusedException(refusal));
 			}
 			if (!this.policies.upstreams().allows(request.upstreamUri())) {
-				logger.warn("Upgrade refused on " + edgeRoute + ": upstream " + request.upstreamUri()
+				logger.warn("Upgrade refused on " + route + ": upstream " + request.upstreamUri()
 						+ " is outside wsedge.upstream-policy");
 				return Mono.error(new HandshakeRefusedException(
 						new Refusal(403, "Forbidden: upstream not allowed")));
@@ -86,12 +94,9 @@ public final class UpgradeFlow {
 		})).doOnError((failure) -> admission.release()).doOnCancel(admission::release);
 	}
 
-	private Mono<Prepared> dial(ServerRoute route, UpgradeRequest request, Admission admission, EventLoop loop) {
-		Limits limits = request.route().limits();
-		Mono<UpstreamConnection> connect = Mono.defer(() -> route.connector()
-			.connect(request.upstreamUri(), request.upstreamHeaders(), request.subprotocolOffer(),
-					(int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize()), limits.connectTimeout(),
-					limits.closeTimeout(), request.route().compression(Side.UPSTREAM)));
+	private Mono<Prepared> dial(EdgeRoute route, UpgradeRequest request, Admission admission, EventLoop loop) {
+		Mono<Upstream> connect = Mono.defer(() -> route.dialer()
+			.dial(route, request.upstreamUri(), request.upstreamHeaders(), request.subprotocolOffer()));
 		if (loop != null && !loop.inEventLoop()) {
 			// Dialled from the client's loop, the upstream connection is placed on it too (Reactor Netty's
 			// colocation), so both legs of the session share one thread.
@@ -120,13 +125,47 @@ public final class UpgradeFlow {
 	}
 
 	/**
+	 * Accepts a prepared upgrade, the last step before the client's upgrade: refuses it (and abandons it) when
+	 * the upstream selected a subprotocol the client did not offer (RFC 6455 §4.1 lets only the client's
+	 * offers be selected) or when the edge started draining meanwhile, and otherwise creates its session.
+	 * @param prepared the prepared upgrade
+	 * @return the accepted upgrade, to start once the client's upgrade completes, or to abandon
+	 * @throws HandshakeRefusedException when the upgrade is refused, with the answer for the client
+	 */
+	public Accepted accept(Prepared prepared) {
+		UpgradeRequest request = prepared.request();
+		String subprotocol = prepared.upstream().subprotocol();
+		Refusal refusal = null;
+		if (subprotocol != null && !request.subprotocols().contains(subprotocol)) {
+			refusal = new Refusal(502, "Bad Gateway: the upstream selected a subprotocol the client did not offer");
+		}
+		else if (this.engine.isDraining()) {
+			refusal = new Refusal(503, "Service Unavailable: the server is shutting down");
+		}
+		if (refusal != null) {
+			prepared.abandon();
+			throw new HandshakeRefusedException(refusal);
+		}
+		try {
+			ProxySession session = new ProxySession(this.engine, request.route(), request.remoteAddress(),
+					request.uri(), request.requestHeaders(), request.principal().orElse(null),
+					request.attributesIfAny());
+			return new Accepted(prepared, session, subprotocol);
+		}
+		catch (RuntimeException ex) {
+			prepared.abandon();
+			throw ex;
+		}
+	}
+
+	/**
 	 * An upgrade ready for the client: its request and its connected upstream.
 	 *
 	 * @param request the upgrade request
 	 * @param upstream the connected upstream
 	 * @param admission the upgrade's place under the connection caps
 	 */
-	public record Prepared(UpgradeRequest request, UpstreamConnection upstream, Admission admission) {
+	public record Prepared(UpgradeRequest request, Upstream upstream, Admission admission) {
 
 		/**
 		 * Gives up an upgrade that will not become a session.
@@ -134,6 +173,36 @@ public final class UpgradeFlow {
 		public void abandon() {
 			this.upstream.abort();
 			this.admission.release();
+		}
+
+	}
+
+	/**
+	 * An accepted upgrade: its session waits for the client's leg.
+	 *
+	 * @param prepared the prepared upgrade
+	 * @param session the session, not started yet
+	 * @param subprotocol the subprotocol to answer the client with, or {@code null}
+	 */
+	public record Accepted(Prepared prepared, ProxySession session, String subprotocol) {
+
+		/**
+		 * Starts the session once the client's upgrade is complete and binds the upstream leg to it; the
+		 * caller binds the client's leg, the way its stack does.
+		 * @param client the client's leg
+		 * @param executor the thread that runs the session
+		 */
+		public void start(Leg client, EventExecutor executor) {
+			this.session.route().metrics().handshake(true, 101);
+			this.session.start(client, this.prepared.upstream().leg(), this.subprotocol, this.prepared.admission());
+			this.prepared.upstream().bind(this.session, executor);
+		}
+
+		/**
+		 * Gives up an upgrade whose client never got its WebSocket.
+		 */
+		public void abandon() {
+			this.prepared.abandon();
 		}
 
 	}

@@ -22,8 +22,7 @@ import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
 import io.wsedge.server.EdgeDrain;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,16 +43,16 @@ class WsEdgeAutoConfigurationTests {
 	void routeGivesTheEngineTheRoutesAndTheHandlerMapping() {
 		this.contextRunner.withPropertyValues(ECHO_ROUTE).run((context) -> {
 			assertThat(context).hasSingleBean(EdgeEngine.class)
-				.hasSingleBean(ServerRoutes.class)
+				.hasSingleBean(EdgeRoutes.class)
 				.hasSingleBean(EdgePolicies.class)
 				.hasSingleBean(EdgeDrain.class)
 				.hasSingleBean(WsEdgeHandlerMapping.class)
 				.hasBean("wsEdgeHandshakeTimeout");
 			assertThat(context).getBean("wsEdgeEngine").isSameAs(context.getBean(EdgeEngine.class));
 			assertThat(context.getBean(WsEdgeHandlerMapping.class).getOrder()).isEqualTo(WsEdgeHandlerMapping.ORDER);
-			List<ServerRoute> routes = context.getBean(ServerRoutes.class).routes();
+			List<EdgeRoute> routes = context.getBean(EdgeRoutes.class).routes();
 			assertThat(routes).hasSize(1);
-			EdgeRoute route = routes.get(0).route();
+			EdgeRoute route = routes.get(0);
 			assertThat(route.id()).isEqualTo("echo");
 			assertThat(route.upstream()).hasToString("ws://127.0.0.1:9/echo");
 			assertThat(route.limits()).isEqualTo(Limits.DEFAULTS);
@@ -64,7 +63,7 @@ class WsEdgeAutoConfigurationTests {
 	void noRoutesGivesAnEmptyRouteTable() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(EdgeEngine.class).hasSingleBean(WsEdgeHandlerMapping.class);
-			assertThat(context.getBean(ServerRoutes.class).routes()).isEmpty();
+			assertThat(context.getBean(EdgeRoutes.class).routes()).isEmpty();
 		});
 	}
 
@@ -74,7 +73,7 @@ class WsEdgeAutoConfigurationTests {
 			.withPropertyValues("wsedge.routes[0].id=chat", "wsedge.routes[0].path=/ws/chat/**",
 					"wsedge.routes[0].upstream=ws://127.0.0.1:9/chat")
 			.run((context) -> {
-				ServerRoutes routes = context.getBean(ServerRoutes.class);
+				EdgeRoutes routes = context.getBean(EdgeRoutes.class);
 				assertThat(routes.match(PathContainer.parsePath("/ws/chat/lobby"))).isNotNull();
 				assertThat(routes.match(PathContainer.parsePath("/ws/chat"))).isNotNull();
 				assertThat(routes.match(PathContainer.parsePath("/ws/other"))).isNull();
@@ -88,7 +87,7 @@ class WsEdgeAutoConfigurationTests {
 			.withPropertyValues("wsedge.limits.max-payload-size=64KB", "wsedge.limits.connect-timeout=3s",
 					"wsedge.routes[0].limits.max-payload-size=2MB", "wsedge.routes[0].limits.close-timeout=1s")
 			.run((context) -> {
-				Limits limits = context.getBean(ServerRoutes.class).routes().get(0).route().limits();
+				Limits limits = context.getBean(EdgeRoutes.class).routes().get(0).limits();
 				assertThat(limits.maxPayloadSize()).isEqualTo(2 * 1024 * 1024);
 				// The frame limit follows the payload limit in force unless set.
 				assertThat(limits.maxFrameSize()).isEqualTo(2 * 1024 * 1024);
@@ -107,7 +106,7 @@ class WsEdgeAutoConfigurationTests {
 					"spring.ssl.bundle.jks.upstream.truststore.location=classpath:test-upstream-truststore.p12",
 					"spring.ssl.bundle.jks.upstream.truststore.password=changeit",
 					"spring.ssl.bundle.jks.upstream.truststore.type=PKCS12")
-			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ServerRoutes.class));
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(EdgeRoutes.class));
 	}
 
 	@Test
@@ -115,7 +114,7 @@ class WsEdgeAutoConfigurationTests {
 		this.contextRunner.withPropertyValues(ECHO_ROUTE)
 			.withPropertyValues("wsedge.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(EdgeEngine.class)
-				.doesNotHaveBean(ServerRoutes.class)
+				.doesNotHaveBean(EdgeRoutes.class)
 				.doesNotHaveBean(EdgePolicies.class)
 				.doesNotHaveBean(EdgeDrain.class)
 				.doesNotHaveBean(WsEdgeHandlerMapping.class)
@@ -142,7 +141,7 @@ class WsEdgeAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(WsEdgeAutoConfiguration.class, SslAutoConfiguration.class))
 			.withPropertyValues(ECHO_ROUTE)
 			.run((context) -> assertThat(context).hasSingleBean(EdgeEngine.class)
-				.hasSingleBean(ServerRoutes.class)
+				.hasSingleBean(EdgeRoutes.class)
 				.doesNotHaveBean(EdgeDrain.class)
 				.doesNotHaveBean(WsEdgeHandlerMapping.class)
 				.doesNotHaveBean("wsEdgeHandshakeTimeout"));
@@ -311,7 +310,7 @@ class WsEdgeAutoConfigurationTests {
 			.withPropertyValues("wsedge.close-policies.shutdown.code=1012",
 					"wsedge.close-policies.shutdown.reason=restarting")
 			.run((context) -> {
-				EdgeRoute route = context.getBean(ServerRoutes.class).routes().get(0).route();
+				EdgeRoute route = context.getBean(EdgeRoutes.class).routes().get(0);
 				assertThat(route.closePolicies().get(ClosePolicyKind.SHUTDOWN).cause().code()).isEqualTo(1012);
 				assertThat(route.closePolicies().get(ClosePolicyKind.SHUTDOWN).cause().reason()).isEqualTo("restarting");
 			});

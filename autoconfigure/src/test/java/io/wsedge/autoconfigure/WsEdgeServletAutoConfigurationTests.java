@@ -21,7 +21,7 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.server.EdgeDrain;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 
@@ -75,7 +75,7 @@ class WsEdgeServletAutoConfigurationTests {
 	void disabledEdgeGetsNoHandlerMapping() {
 		this.contextRunner.withPropertyValues(ECHO_ROUTE)
 			.withPropertyValues("wsedge.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(ServerRoutes.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(EdgeRoutes.class)
 				.doesNotHaveBean(WsEdgeServletHandlerMapping.class));
 	}
 
@@ -83,7 +83,7 @@ class WsEdgeServletAutoConfigurationTests {
 	void userHandlerMappingReplacesOurs() {
 		this.contextRunner.withPropertyValues(ECHO_ROUTE)
 			.withBean("customMapping", WsEdgeServletHandlerMapping.class,
-					() -> new WsEdgeServletHandlerMapping(new ServerRoutes(List.of()), new EdgeEngine(List.of()),
+					() -> new WsEdgeServletHandlerMapping(new EdgeRoutes(List.of()), new EdgeEngine(List.of()),
 							EdgePolicies.NONE))
 			.run((context) -> assertThat(context).hasSingleBean(WsEdgeServletHandlerMapping.class)
 				.hasBean("customMapping")

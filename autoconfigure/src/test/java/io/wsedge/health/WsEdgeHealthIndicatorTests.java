@@ -16,13 +16,11 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.testsupport.SilentServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,22 +116,18 @@ class WsEdgeHealthIndicatorTests {
 	}
 
 	private UpstreamProber prober() {
-		ServerRoutes routes = new ServerRoutes(List.of(serverRoute(this.up), serverRoute(this.down)));
+		EdgeRoutes routes = new EdgeRoutes(List.of(this.up, this.down));
 		return new UpstreamProber(routes, Duration.ofHours(1), Schedulers.immediate());
 	}
 
 	private WsEdgeHealthIndicator indicator(UpstreamProber prober, boolean downIfAnyRouteDown) {
-		ServerRoutes routes = new ServerRoutes(List.of(serverRoute(this.up), serverRoute(this.down)));
+		EdgeRoutes routes = new EdgeRoutes(List.of(this.up, this.down));
 		return new WsEdgeHealthIndicator(routes, this.engine, prober, downIfAnyRouteDown);
 	}
 
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> routeDetails(Health health, String route) {
 		return (Map<String, Object>) health.getDetails().get(route);
-	}
-
-	private static ServerRoute serverRoute(EdgeRoute route) {
-		return new ServerRoute(route, PathPatternParser.defaultInstance.parse(route.path()), null);
 	}
 
 	// A mock, not the real constructor: the indicator reads only these, and the engine's constructor grows.

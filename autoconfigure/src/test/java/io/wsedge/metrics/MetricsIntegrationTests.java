@@ -157,12 +157,12 @@ class MetricsIntegrationTests {
 
 	@Test
 	void upstreamThatClosesFirstIsCountedWithItsCode() {
-		double closes = counter(MicrometerEdgeMetrics.CLOSES, "route", "commands", "side", "upstream", "code", "4001");
+		double closes = counter(MicrometerEdgeMetrics.CLOSES, "route", "commands", "side", "upstream", "code", "4xxx");
 		TestClient client = TestClient.connect(edge.ws("/ws/commands"));
 		client.send("close 4001 bye");
 		assertThat(client.awaitClose(TIMEOUT).code()).isEqualTo(4001);
 		edge.awaitNoSessions();
-		assertThat(counter(MicrometerEdgeMetrics.CLOSES, "route", "commands", "side", "upstream", "code", "4001"))
+		assertThat(counter(MicrometerEdgeMetrics.CLOSES, "route", "commands", "side", "upstream", "code", "4xxx"))
 			.isEqualTo(closes + 1);
 	}
 

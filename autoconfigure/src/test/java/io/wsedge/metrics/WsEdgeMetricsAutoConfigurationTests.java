@@ -12,7 +12,7 @@ import io.wsedge.autoconfigure.WsEdgeAutoConfiguration;
 import io.wsedge.autoconfigure.WsEdgeMetricsAutoConfiguration;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.engine.RouteMetrics;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoutes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +30,7 @@ class WsEdgeMetricsAutoConfigurationTests {
 	void routesAreMeteredInTheRegistry() {
 		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
 			assertThat(context).hasSingleBean(MicrometerEdgeMetrics.class);
-			RouteMetrics metrics = context.getBean(ServerRoutes.class).routes().get(0).route().metrics();
+			RouteMetrics metrics = context.getBean(EdgeRoutes.class).routes().get(0).metrics();
 			assertThat(metrics).isInstanceOf(MicrometerRouteMetrics.class);
 			assertThat(context.getBean(MeterRegistry.class).find(MicrometerEdgeMetrics.SESSIONS_ACTIVE)
 				.tag("route", "echo")
@@ -42,7 +42,7 @@ class WsEdgeMetricsAutoConfigurationTests {
 	void withoutARegistryRoutesAreNotMetered() {
 		this.runner.run((context) -> {
 			assertThat(context).doesNotHaveBean(EdgeMetrics.class);
-			assertThat(context.getBean(ServerRoutes.class).routes().get(0).route().metrics())
+			assertThat(context.getBean(EdgeRoutes.class).routes().get(0).metrics())
 				.isSameAs(RouteMetrics.NONE);
 		});
 	}
@@ -59,7 +59,7 @@ class WsEdgeMetricsAutoConfigurationTests {
 			.withBean("customEdgeMetrics", EdgeMetrics.class, () -> EdgeMetrics.NONE)
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(MicrometerEdgeMetrics.class);
-				assertThat(context.getBean(ServerRoutes.class).routes().get(0).route().metrics())
+				assertThat(context.getBean(EdgeRoutes.class).routes().get(0).metrics())
 					.isSameAs(RouteMetrics.NONE);
 			});
 	}

@@ -1,6 +1,5 @@
 package io.wsedge.benchmarks;
 
-import io.wsedge.engine.Messages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

@@ -20,12 +20,18 @@ import org.springframework.stereotype.Component;
 /**
  * The demo's upstream, a separate WebSocket server in the same process on its own port, standing in for the
  * services an edge usually fronts: {@code /echo} sends every message back, {@code /chat} relays every message
- * to everyone connected.
+ * to everyone connected, and {@code /private} answers only a caller the edge vouched for (with the
+ * {@code X-Authenticated-Client} header that {@link ApiKeyUpgradeInterceptor} sets) and tags every reply with
+ * that caller. Only the key-protected route leads to {@code /private}, so the key guards something no other
+ * route reaches.
  */
 @Component
 class EmbeddedUpstream implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(EmbeddedUpstream.class);
+
+	/** Set by the edge once the API key checked out; the upstream trusts it as it trusts the edge. */
+	static final String AUTHENTICATED_CLIENT = "X-Authenticated-Client";
 
 	private final int port;
 
@@ -43,9 +49,12 @@ class EmbeddedUpstream implements SmartLifecycle {
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(this.port)
-			.route((routes) -> routes.ws("/echo", this::echo, spec).ws("/chat", this::chat, spec))
+			.route((routes) -> routes.ws("/echo", this::echo, spec)
+				.ws("/chat", this::chat, spec)
+				.get("/private", (request, response) -> request.requestHeaders().contains(AUTHENTICATED_CLIENT)
+						? response.sendWebsocket(this::privateEcho, spec) : response.status(403).send()))
 			.bindNow(Duration.ofSeconds(10));
-		logger.info("Embedded upstream listening on ws://127.0.0.1:" + this.server.port() + " (/echo, /chat)");
+		logger.info("Embedded upstream listening on ws://127.0.0.1:" + this.server.port() + " (/echo, /chat, /private)");
 	}
 
 	private Mono<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
@@ -53,6 +62,12 @@ class EmbeddedUpstream implements SmartLifecycle {
 		// once handed on.
 		return out.sendObject(in.aggregateFrames(16 * 1024 * 1024).receiveFrames().map((frame) -> frame.retain()))
 			.then();
+	}
+
+	private Mono<Void> privateEcho(WebsocketInbound in, WebsocketOutbound out) {
+		String client = in.headers().get(AUTHENTICATED_CLIENT);
+		return out.sendString(in.aggregateFrames(16 * 1024 * 1024).receive().asString()
+			.map((message) -> "[" + client + "] " + message)).then();
 	}
 
 	private Mono<Void> chat(WebsocketInbound in, WebsocketOutbound out) {

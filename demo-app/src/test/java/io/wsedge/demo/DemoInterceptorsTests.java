@@ -1,162 +1,137 @@
 package io.wsedge.demo;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
-import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.wsedge.api.CloseInitiator;
+import io.wsedge.api.FrameType;
+import io.wsedge.api.SessionSummary;
+import io.wsedge.test.ChainRunner;
+import io.wsedge.test.ChainRunner.Outcome;
+import io.wsedge.test.UpgradeRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The demo's example interceptors, through the real demo app with the JDK's WebSocket client, on the reactive
- * stack (the default) and on the servlet stack (the {@code mvc} profile).
+ * The demo's example interceptors on the test kit ({@code wsedge-test}), as a user tests their own: the
+ * edge's engine without a server, a network or a Spring context. The same interceptors in the running demo are
+ * in {@link DemoInterceptorsIntegrationTests}.
  */
-@ParameterizedClass
-@ValueSource(strings = { "default", "mvc" })
 class DemoInterceptorsTests {
 
-	@Parameter
-	private String profile;
+	// The private route as application.yml has it.
+	private final UpgradeRunner privateRoute = UpgradeRunner.builder()
+		.routeId("private")
+		.upstream("ws://127.0.0.1:9090/private")
+		.interceptors(new ApiKeyUpgradeInterceptor("demo-key"))
+		.build();
 
-	private static ConfigurableApplicationContext demo;
-
-	private static int port;
-
-	@BeforeParameterizedClassInvocation
-	static void start(String profile) throws Exception {
-		int upstreamPort;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			upstreamPort = socket.getLocalPort();
-		}
-		demo = new SpringApplicationBuilder(DemoApplication.class).profiles(profile)
-			.run("--server.port=0", "--demo.upstream.port=" + upstreamPort, "--management.server.port=0");
-		port = Integer.parseInt(demo.getEnvironment().getProperty("local.server.port"));
-	}
-
-	@AfterParameterizedClassInvocation
-	static void stop() {
-		demo.close();
+	@Test
+	void upgradeWithoutTheApiKeyIsRejectedWith401() {
+		UpgradeRunner.Outcome outcome = this.privateRoute.request("/ws/private").run();
+		assertThat(outcome.status()).isEqualTo(401);
+		assertThat(outcome.reason()).contains("API key");
 	}
 
 	@Test
-	void profileChoosesTheServerStack() {
-		Class<?> expected = this.profile.equals("mvc") ? ServletWebServerApplicationContext.class
-				: ReactiveWebServerApplicationContext.class;
-		assertThat(demo).isInstanceOf(expected);
+	void upgradeWithAWrongApiKeyIsRejectedWith401() {
+		assertThat(this.privateRoute.request("/ws/private?api_key=guess").run().status()).isEqualTo(401);
+		assertThat(this.privateRoute.request("/ws/private").header("X-Api-Key", "guess").run().status())
+			.isEqualTo(401);
 	}
 
 	@Test
-	void privateRouteNeedsTheApiKey() throws Exception {
-		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connect("/ws/private", null))
-			.havingCause()
-			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
-					(refused) -> assertThat(refused.getResponse().statusCode()).isEqualTo(401));
-		Client client = connect("/ws/private?api_key=demo-key", null);
-		client.socket.sendText("hi", true).get(5, TimeUnit.SECONDS);
-		assertThat(client.next()).isEqualTo("hi");
+	void apiKeyInTheHeaderIsNotPassedOnAndTheUpstreamLearnsTheClient() {
+		UpgradeRunner.Outcome outcome = this.privateRoute.request("/ws/private").header("X-Api-Key", "demo-key").run();
+		assertThat(outcome.accepted()).isTrue();
+		assertThat(outcome.upstreamUri()).isEqualTo(URI.create("ws://127.0.0.1:9090/private"));
+		assertThat(outcome.upstreamHeaders().containsHeader("X-Api-Key")).isFalse();
+		assertThat(outcome.upstreamHeaders().getFirst(EmbeddedUpstream.AUTHENTICATED_CLIENT)).isEqualTo("demo");
+		assertThat(outcome.attributes()).containsEntry("client", "demo");
 	}
 
 	@Test
-	void echoRedactsCardNumbers() throws Exception {
-		Client client = connect("/ws/echo", null);
-		client.socket.sendText("pay with 4111 1111 1111 1234", true).get(5, TimeUnit.SECONDS);
-		assertThat(client.next()).isEqualTo("pay with **** **** **** 1234");
+	void apiKeyInTheQueryIsAcceptedForBrowsers() {
+		UpgradeRunner.Outcome outcome = this.privateRoute.request("/ws/private?api_key=demo-key").run();
+		assertThat(outcome.accepted()).isTrue();
+		assertThat(outcome.upstreamUri().getQuery()).isEqualTo("api_key=demo-key");
 	}
 
 	@Test
-	void chatNeedsTheTokenFirstAndThenJson() throws Exception {
-		Client alice = connect("/ws/chat", null);
-		Client bob = connect("/ws/chat", null);
-		alice.socket.sendText("{\"token\":\"demo-token\"}", true).get(5, TimeUnit.SECONDS);
-		bob.socket.sendText("{\"token\":\"demo-token\"}", true).get(5, TimeUnit.SECONDS);
-		// The token messages were dropped, so the first thing anyone sees is a chat message. Bob hears his own
-		// message once he is in the room, which makes sure he is listening before Alice speaks.
-		bob.socket.sendText("{\"text\":\"bob here\"}", true).get(5, TimeUnit.SECONDS);
-		assertThat(bob.next()).isEqualTo("{\"text\":\"bob here\"}");
-		alice.socket.sendText("{\"text\":\"hello bob\"}", true).get(5, TimeUnit.SECONDS);
-		assertThat(bob.next()).isEqualTo("{\"text\":\"hello bob\"}");
-		assertThat(alice.messages).doesNotContain("{\"token\":\"demo-token\"}");
-		bob.socket.sendText("not json", true).get(5, TimeUnit.SECONDS);
-		assertThat(bob.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1007);
+	void redactorMasksCardNumbersFromTheUpstreamKeepingTheLastFour() {
+		try (ChainRunner runner = ChainRunner.builder().upstreamInterceptors(new CardNumberRedactor()).build()) {
+			assertThat(runner.fromUpstream().text("pay with 4111 1111 1111 1234").text())
+				.isEqualTo("pay with **** **** **** 1234");
+			assertThat(runner.fromUpstream().text("or 4111-1111-1111-9876 or 4111111111115678").text())
+				.isEqualTo("or **** **** **** 9876 or **** **** **** 5678");
+			Outcome plain = runner.fromUpstream().text("order 1234 shipped");
+			assertThat(plain.text()).isEqualTo("order 1234 shipped");
+			byte[] binary = "4111 1111 1111 1234".getBytes(StandardCharsets.US_ASCII);
+			Outcome untouched = runner.fromUpstream().binary(binary);
+			assertThat(untouched.type()).isEqualTo(FrameType.BINARY);
+			assertThat(untouched.payload()).isEqualTo(binary);
+		}
 	}
 
 	@Test
-	void chatWithAWrongTokenIsClosedWithPolicyViolation() throws Exception {
-		Client mallory = connect("/ws/chat", null);
-		mallory.socket.sendText("{\"token\":\"guess\"}", true).get(5, TimeUnit.SECONDS);
-		assertThat(mallory.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+	void chatDropsAValidTokenThenForwardsJsonOnly() {
+		try (ChainRunner runner = chat()) {
+			Outcome token = runner.fromClient().text("{\"token\":\"demo-token\"}");
+			assertThat(token.dropped()).isTrue();
+			assertThat(token.forwarded()).isFalse();
+			assertThat(runner.session().attributes()).containsEntry("demo.authenticated", true);
+			assertThat(runner.fromClient().text("{\"text\":\"hello\"}").text()).isEqualTo("{\"text\":\"hello\"}");
+			// The upstream's messages are not the client's to authenticate or validate.
+			assertThat(runner.fromUpstream().text("not json").forwarded()).isTrue();
+			Outcome notJson = runner.fromClient().text("not json");
+			assertThat(notJson.closed()).isTrue();
+			assertThat(notJson.clientCloseStatus()).isEqualTo(1007);
+			assertThat(notJson.clientCloseReason()).isEqualTo("invalid JSON");
+			assertThat(notJson.upstreamCloseStatus()).isEqualTo(1001);
+		}
 	}
 
-	private static Client connect(String path, String apiKey) throws Exception {
-		Client client = new Client();
-		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
-		if (apiKey != null) {
-			builder.header("X-Api-Key", apiKey);
+	@Test
+	void chatClosesAWrongTokenWithPolicyViolation() {
+		try (ChainRunner runner = chat()) {
+			Outcome wrong = runner.fromClient().text("{\"token\":\"guess\"}");
+			assertThat(wrong.closed()).isTrue();
+			assertThat(wrong.clientCloseStatus()).isEqualTo(1008);
+			assertThat(wrong.clientCloseReason()).isEqualTo("authentication failed");
+			assertThat(wrong.upstreamCloseStatus()).isEqualTo(1001);
+			assertThat(wrong.upstreamCloseReason()).isEqualTo("client failed authentication");
+			SessionSummary summary = runner.finishClosingHandshake();
+			assertThat(summary.closedBy()).isEqualTo(CloseInitiator.EDGE);
+			assertThat(summary.clientCloseStatus()).isEqualTo(1008);
 		}
-		client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), client)
-			.get(10, TimeUnit.SECONDS);
-		return client;
 	}
 
-	static final class Client implements WebSocket.Listener {
-
-		final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-
-		final CompletableFuture<Integer> closed = new CompletableFuture<>();
-
-		private final StringBuilder text = new StringBuilder();
-
-		WebSocket socket;
-
-		String next() throws InterruptedException {
-			String message = this.messages.poll(10, TimeUnit.SECONDS);
-			assertThat(message).as("a message within 10s").isNotNull();
-			return message;
+	@Test
+	void chatClosesAFirstMessageThatIsNotAToken() {
+		try (ChainRunner runner = chat()) {
+			assertThat(runner.fromClient().binary(new byte[] { 1 }).clientCloseStatus()).isEqualTo(1008);
 		}
-
-		@Override
-		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-			this.text.append(data);
-			if (last) {
-				this.messages.add(this.text.toString());
-				this.text.setLength(0);
-			}
-			webSocket.request(1);
-			return null;
+		try (ChainRunner runner = chat()) {
+			assertThat(runner.fromClient().text("{\"text\":\"hello\"}").clientCloseStatus()).isEqualTo(1008);
 		}
+	}
 
-		@Override
-		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-			this.closed.complete(statusCode);
-			return null;
+	@Test
+	void chatLetsControlFramesThroughBeforeTheToken() {
+		try (ChainRunner runner = chat()) {
+			assertThat(runner.fromClient().ping(new byte[] { 7 }).type()).isEqualTo(FrameType.PING);
 		}
+	}
 
-		@Override
-		public void onError(WebSocket webSocket, Throwable error) {
-			this.closed.completeExceptionally(error);
-		}
-
+	/** The chat route's client chain, in the order of the beans' {@code @Order}. */
+	private static ChainRunner chat() {
+		return ChainRunner.builder()
+			.routeId("chat")
+			.clientInterceptors(new FirstMessageAuthInterceptor("demo-token"), new JsonValidatingInterceptor())
+			.upstreamInterceptors(new CardNumberRedactor())
+			.build();
 	}
 
 }

@@ -8,10 +8,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.web.reactive.handler.AbstractHandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.policy.EdgePolicies;
 import io.wsedge.upgrade.UpgradeFlow;
 
 /**
@@ -26,22 +26,22 @@ public class WsEdgeHandlerMapping extends AbstractHandlerMapping {
 	 */
 	public static final int ORDER = -200;
 
-	private final ServerRoutes routes;
+	private final EdgeRoutes routes;
 
-	private final Map<ServerRoute, ReactiveEdgeHandler> handlers = new IdentityHashMap<>();
+	private final Map<EdgeRoute, ReactiveEdgeHandler> handlers = new IdentityHashMap<>();
 
-	public WsEdgeHandlerMapping(ServerRoutes routes, EdgeEngine engine, EdgePolicies policies) {
+	public WsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
 		this.routes = routes;
 		UpgradeFlow flow = new UpgradeFlow(engine, policies);
-		for (ServerRoute route : routes.routes()) {
-			this.handlers.put(route, new ReactiveEdgeHandler(route, engine, flow));
+		for (EdgeRoute route : routes.routes()) {
+			this.handlers.put(route, new ReactiveEdgeHandler(route, flow));
 		}
 		setOrder(ORDER);
 	}
 
 	@Override
 	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
-		ServerRoute route = this.routes.match(exchange.getRequest().getPath().pathWithinApplication());
+		EdgeRoute route = this.routes.match(exchange.getRequest().getPath().pathWithinApplication());
 		return (route != null) ? Mono.just(this.handlers.get(route)) : Mono.empty();
 	}
 

@@ -3,6 +3,7 @@ package io.wsedge.server.servlet;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,22 +25,17 @@ import org.springframework.web.socket.server.HandshakeFailureException;
 import org.springframework.web.socket.server.RequestUpgradeStrategy;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
-import io.wsedge.engine.ProxySession;
-import io.wsedge.upgrade.Refusal;
-import io.wsedge.upgrade.UpgradeRequest;
 import io.wsedge.upgrade.HandshakeRefusedException;
-import io.wsedge.upgrade.ServerRoute;
+import io.wsedge.upgrade.Refusal;
 import io.wsedge.upgrade.UpgradeFlow;
+import io.wsedge.upgrade.UpgradeFlow.Accepted;
 import io.wsedge.upgrade.UpgradeFlow.Prepared;
-import io.wsedge.netty.NettyLeg;
-import io.wsedge.netty.UpstreamConnection;
 
 /**
- * The edge for one route on the servlet stack: prepares the upgrade (checks, interceptors, upstream dial) on
- * the request's thread, then upgrades the client with Spring's {@link RequestUpgradeStrategy}, offering exactly
+ * The edge for one route on the servlet stack: the {@link UpgradeFlow} prepares and accepts the upgrade on the
+ * request's thread, then the client is upgraded with Spring's {@link RequestUpgradeStrategy}, offering exactly
  * the upstream's subprotocol. The client's session joins the proxy session as a {@link ServletLeg} on the event
  * loop of the upstream connection.
  */
@@ -53,9 +49,7 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 	 */
 	private static final Duration INTERCEPTOR_ALLOWANCE = Duration.ofSeconds(2);
 
-	private final ServerRoute route;
-
-	private final EdgeEngine engine;
+	private final EdgeRoute route;
 
 	private final UpgradeFlow flow;
 
@@ -63,10 +57,8 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 
 	private final Executor blocking;
 
-	ServletEdgeHandler(ServerRoute route, EdgeEngine engine, UpgradeFlow flow, RequestUpgradeStrategy upgradeStrategy,
-			Executor blocking) {
+	ServletEdgeHandler(EdgeRoute route, UpgradeFlow flow, RequestUpgradeStrategy upgradeStrategy, Executor blocking) {
 		this.route = route;
-		this.engine = engine;
 		this.flow = flow;
 		this.upgradeStrategy = upgradeStrategy;
 		this.blocking = blocking;
@@ -80,70 +72,50 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 		// and the session keeps them for its interceptors.
 		HttpHeaders headers = HttpHeaders.copyOf(request.getHeaders());
 		InetSocketAddress peer = new InetSocketAddress(servletRequest.getRemoteAddr(), servletRequest.getRemotePort());
-		Duration wait = this.route.route().limits().connectTimeout().plus(INTERCEPTOR_ALLOWANCE);
-		Prepared prepared;
+		Duration wait = this.route.limits().connectTimeout().plus(INTERCEPTOR_ALLOWANCE);
+		Accepted accepted;
 		try {
 			// Blocking a request thread is what the servlet stack is made for; the dial runs on Netty's loops.
-			prepared = this.flow
+			Prepared prepared = this.flow
 				.prepare(this.route, servletRequest.getMethod(), request.getURI(), headers, peer,
 						servletRequest.getUserPrincipal(), servletRequest.isSecure(), null)
 				.timeout(wait)
 				.onErrorMap(TimeoutException.class, (timeout) -> new HandshakeRefusedException(
 						new Refusal(504, "Gateway Timeout: the upgrade was not ready in time")))
 				.block();
+			accepted = this.flow.accept(prepared);
 		}
 		catch (HandshakeRefusedException refused) {
 			refuse(servletResponse, refused.refusal());
 			return;
 		}
-		upgrade(request, servletResponse, prepared);
+		upgrade(request, servletResponse, accepted, peer);
 	}
 
-	private void upgrade(ServletServerHttpRequest httpRequest, HttpServletResponse servletResponse, Prepared prepared)
-			throws IOException {
-		UpgradeRequest request = prepared.request();
-		UpstreamConnection upstream = prepared.upstream();
-		String subprotocol = upstream.subprotocol();
-		if (subprotocol != null && !request.subprotocols().contains(subprotocol)) {
-			prepared.abandon();
-			refuse(servletResponse, new Refusal(502, "Bad Gateway: the upstream selected a subprotocol the client "
-					+ "did not offer"));
-			return;
-		}
-		if (this.engine.isDraining()) {
-			prepared.abandon();
-			refuse(servletResponse, new Refusal(503, "Service Unavailable: the server is shutting down"));
-			return;
-		}
-		EdgeRoute edgeRoute = this.route.route();
-		Limits limits = edgeRoute.limits();
-		ProxySession session = new ProxySession(this.engine, edgeRoute, request.remoteAddress(), request.uri(),
-				request.requestHeaders(), request.principal().orElse(null), request.attributesIfAny());
-		NettyLeg upstreamLeg = upstream.leg();
+	private void upgrade(ServletServerHttpRequest httpRequest, HttpServletResponse servletResponse, Accepted accepted,
+			InetSocketAddress peer) throws IOException {
+		Limits limits = this.route.limits();
 		// The session runs on the upstream connection's event loop: Tomcat's threads only hand it events.
-		EventExecutor executor = upstreamLeg.executor();
+		EventExecutor executor = accepted.prepared().upstream().leg().executor();
 		AtomicBoolean claimed = new AtomicBoolean();
-		InetSocketAddress peer = new InetSocketAddress(httpRequest.getServletRequest().getRemoteAddr(),
-				httpRequest.getServletRequest().getRemotePort());
 		ServletLeg client = new ServletLeg(executor, this.blocking, peer, limits.closeTimeout().toNanos(),
 				limits.maxFrameSize(), (leg) -> {
 					if (!claimed.compareAndSet(false, true)) {
 						leg.discard();
 						return;
 					}
-					edgeRoute.metrics().handshake(true, 101);
-					session.start(leg, upstreamLeg, subprotocol, prepared.admission());
-					leg.bind(session);
-					upstreamLeg.bind(session, executor);
+					accepted.start(leg, executor);
+					leg.bind(accepted.session());
 				});
+		Principal principal = accepted.prepared().request().principal().orElse(null);
 		try {
-			this.upgradeStrategy.upgrade(httpRequest, new ServletServerHttpResponse(servletResponse), subprotocol,
-					List.of(), request.principal().orElse(null), client, new HashMap<>());
+			this.upgradeStrategy.upgrade(httpRequest, new ServletServerHttpResponse(servletResponse),
+					accepted.subprotocol(), List.of(), principal, client, new HashMap<>());
 		}
 		catch (HandshakeFailureException ex) {
 			claimed.set(true);
-			prepared.abandon();
-			logger.error("Upgrade failed on " + edgeRoute, ex);
+			accepted.abandon();
+			logger.error("Upgrade failed on " + this.route, ex);
 			if (!servletResponse.isCommitted()) {
 				refuse(servletResponse, new Refusal(500, "Internal Server Error"));
 			}
@@ -153,17 +125,13 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 		// between) gives back its upstream connection and its place under the caps.
 		executor.schedule(() -> {
 			if (claimed.compareAndSet(false, true)) {
-				prepared.abandon();
+				accepted.abandon();
 			}
 		}, limits.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private void refuse(HttpServletResponse response, Refusal refusal) throws IOException {
-		this.route.route().metrics().handshake(false, refusal.status());
-		write(response, refusal);
-	}
-
-	static void write(HttpServletResponse response, Refusal refusal) throws IOException {
+		this.route.metrics().handshake(false, refusal.status());
 		response.setStatus(refusal.status());
 		refusal.headers().forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
 		response.setContentType("text/plain;charset=UTF-8");

@@ -1,6 +1,5 @@
 package io.wsedge.server.servlet;
 
-import io.wsedge.policy.Compression;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -15,11 +14,11 @@ import org.springframework.web.servlet.handler.AbstractHandlerMapping;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 import org.springframework.web.util.ServletRequestPathUtils;
 
-import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.EdgeRoute;
+import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.engine.Side;
-import io.wsedge.upgrade.ServerRoute;
-import io.wsedge.upgrade.ServerRoutes;
+import io.wsedge.policy.EdgePolicies;
 import io.wsedge.upgrade.UpgradeFlow;
 
 /**
@@ -38,25 +37,25 @@ public class WsEdgeServletHandlerMapping extends AbstractHandlerMapping implemen
 	 */
 	public static final int ORDER = -200;
 
-	private final ServerRoutes routes;
+	private final EdgeRoutes routes;
 
-	private final Map<ServerRoute, ServletEdgeHandler> handlers = new IdentityHashMap<>();
+	private final Map<EdgeRoute, ServletEdgeHandler> handlers = new IdentityHashMap<>();
 
 	private final ExecutorService blocking;
 
-	public WsEdgeServletHandlerMapping(ServerRoutes routes, EdgeEngine engine, EdgePolicies policies) {
+	public WsEdgeServletHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
 		this.routes = routes;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("wsedge-servlet-");
 		threads.setDaemon(true);
 		this.blocking = Executors.newCachedThreadPool(threads);
 		UpgradeFlow flow = new UpgradeFlow(engine, policies);
 		StandardWebSocketUpgradeStrategy upgradeStrategy = new StandardWebSocketUpgradeStrategy();
-		for (ServerRoute route : routes.routes()) {
-			if (route.route().compression(Side.CLIENT).enabled()) {
-				this.logger.warn("Compression toward the client is not available on the servlet stack; "
-						+ route.route() + " runs without it");
+		for (EdgeRoute route : routes.routes()) {
+			if (route.compression(Side.CLIENT).enabled()) {
+				this.logger.warn("Compression toward the client is not available on the servlet stack; " + route
+						+ " runs without it");
 			}
-			this.handlers.put(route, new ServletEdgeHandler(route, engine, flow, upgradeStrategy, this.blocking));
+			this.handlers.put(route, new ServletEdgeHandler(route, flow, upgradeStrategy, this.blocking));
 		}
 		setOrder(ORDER);
 	}
@@ -66,7 +65,7 @@ public class WsEdgeServletHandlerMapping extends AbstractHandlerMapping implemen
 		RequestPath path = ServletRequestPathUtils.hasParsedRequestPath(request)
 				? ServletRequestPathUtils.getParsedRequestPath(request)
 				: RequestPath.parse(request.getRequestURI(), request.getContextPath());
-		ServerRoute route = this.routes.match(path.pathWithinApplication());
+		EdgeRoute route = this.routes.match(path.pathWithinApplication());
 		return (route != null) ? this.handlers.get(route) : null;
 	}
 
