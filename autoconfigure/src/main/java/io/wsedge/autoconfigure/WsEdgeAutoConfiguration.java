@@ -41,6 +41,7 @@ import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.policy.ClosePolicy;
+import io.wsedge.policy.CloseCodes;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.server.EdgeDrain;
@@ -135,41 +136,32 @@ public final class WsEdgeAutoConfiguration {
 
 	static ClosePolicies closePolicies(WsEdgeClosePoliciesProperties properties) {
 		Map<ClosePolicyKind, ClosePolicy> policies = new EnumMap<>(ClosePolicyKind.class);
-		policies.put(ClosePolicyKind.PAYLOAD_TOO_BIG, policy(properties.getPayloadTooBig(), "payload-too-big"));
-		policies.put(ClosePolicyKind.IDLE_TIMEOUT, policy(properties.getIdleTimeout(), "idle-timeout"));
-		policies.put(ClosePolicyKind.PING_TIMEOUT, policy(properties.getPingTimeout(), "ping-timeout"));
-		policies.put(ClosePolicyKind.RATE_LIMIT, policy(properties.getRateLimit(), "rate-limit"));
-		policies.put(ClosePolicyKind.BUFFER_OVERFLOW, policy(properties.getBufferOverflow(), "buffer-overflow"));
-		policies.put(ClosePolicyKind.CLIENT_GONE, policy(properties.getClientGone(), "client-gone"));
-		policies.put(ClosePolicyKind.UPSTREAM_FAILURE, policy(properties.getUpstreamFailure(), "upstream-failure"));
-		policies.put(ClosePolicyKind.INTERCEPTOR_ERROR, policy(properties.getInterceptorError(), "interceptor-error"));
-		policies.put(ClosePolicyKind.SHUTDOWN, policy(properties.getShutdown(), "shutdown"));
+		for (ClosePolicyKind kind : ClosePolicyKind.values()) {
+			policies.put(kind, policy(properties.policy(kind), kind));
+		}
 		return ClosePolicies.of(policies);
 	}
 
-	private static ClosePolicy policy(Policy policy, String name) {
-		String prefix = "wsedge.close-policies." + name + ".";
-		checkCode(prefix + "code", policy.getCode());
-		checkCode(prefix + "peer-code", policy.getPeerCode());
-		checkReason(prefix + "reason", policy.getReason());
-		checkReason(prefix + "peer-reason", policy.getPeerReason());
-		return new ClosePolicy(policy.getCode(), policy.getReason(), policy.getPeerCode(), policy.getPeerReason());
-	}
-
-	private static void checkCode(String property, int code) {
-		if (!io.wsedge.policy.CloseCodes.isSendable(code)) {
-			throw new InvalidConfigurationPropertyValueException(property, code,
-					"A close code that may be sent: 1000-1003, 1007-1014 or 3000-4999.");
-		}
-	}
-
-	private static void checkReason(String property, String reason) {
+	/**
+	 * The engine's policy, whose constructor holds the rules (sendable codes, reasons of at most 123 bytes); a
+	 * value that breaks one is reported under its property name.
+	 */
+	private static ClosePolicy policy(Policy policy, ClosePolicyKind kind) {
 		try {
-			io.wsedge.policy.CloseCodes.requireValidReason(reason);
+			return new ClosePolicy(policy.getCode(), policy.getReason(), policy.getPeerCode(), policy.getPeerReason());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, reason,
-					"A close reason is at most 123 UTF-8 bytes.");
+			String prefix = "wsedge.close-policies." + kind.key() + ".";
+			if (!CloseCodes.isSendable(policy.getCode())) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "code", policy.getCode(), ex.getMessage());
+			}
+			if (!CloseCodes.isSendable(policy.getPeerCode())) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "peer-code", policy.getPeerCode(),
+						ex.getMessage());
+			}
+			boolean reasonFits = CloseCodes.truncate(policy.getReason()).equals(policy.getReason());
+			throw new InvalidConfigurationPropertyValueException(prefix + (reasonFits ? "peer-reason" : "reason"),
+					reasonFits ? policy.getPeerReason() : policy.getReason(), ex.getMessage());
 		}
 	}
 

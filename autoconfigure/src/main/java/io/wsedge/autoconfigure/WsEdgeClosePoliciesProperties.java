@@ -11,11 +11,13 @@ import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.policy.ClosePolicy;
 
 /**
- * The close frames the edge sends when it ends a session on its own, one entry per case. Unknown keys are
- * refused at startup, so that a misspelled case is an error instead of a silent default. The defaults are
- * the engine's ({@link ClosePolicies#DEFAULTS}).
+ * The close frames the edge sends when it ends a session on its own, one entry per {@link ClosePolicyKind}.
+ * The defaults are the engine's ({@link ClosePolicies#DEFAULTS}); the processor cannot read them from a
+ * constructor call, so additional-spring-configuration-metadata.json repeats them for IDEs and
+ * ConfigurationMetadataTests keeps the two equal. Unknown keys are refused at startup like every unknown key
+ * under wsedge.
  */
-@ConfigurationProperties(prefix = "wsedge.close-policies", ignoreUnknownFields = false)
+@ConfigurationProperties("wsedge.close-policies")
 @Getter
 @Setter
 public class WsEdgeClosePoliciesProperties {
@@ -73,6 +75,25 @@ public class WsEdgeClosePoliciesProperties {
 	 */
 	@NestedConfigurationProperty
 	private Policy shutdown = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.SHUTDOWN));
+
+	/**
+	 * The policy of one kind.
+	 * @param kind the kind
+	 * @return the configured close frames of that kind
+	 */
+	Policy policy(ClosePolicyKind kind) {
+		return switch (kind) {
+			case PAYLOAD_TOO_BIG -> this.payloadTooBig;
+			case IDLE_TIMEOUT -> this.idleTimeout;
+			case PING_TIMEOUT -> this.pingTimeout;
+			case RATE_LIMIT -> this.rateLimit;
+			case BUFFER_OVERFLOW -> this.bufferOverflow;
+			case CLIENT_GONE -> this.clientGone;
+			case UPSTREAM_FAILURE -> this.upstreamFailure;
+			case INTERCEPTOR_ERROR -> this.interceptorError;
+			case SHUTDOWN -> this.shutdown;
+		};
+	}
 
 	/**
 	 * The close frames of one case.

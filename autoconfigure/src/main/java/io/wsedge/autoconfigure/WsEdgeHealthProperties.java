@@ -24,6 +24,6 @@ public class WsEdgeHealthProperties {
 	 * Whether the whole edge reports DOWN when the upstream of any route is unreachable, rather than only that
 	 * route.
 	 */
-	private boolean downIfAnyRouteDown;
+	private boolean downIfAnyRouteDown = false;
 
 }

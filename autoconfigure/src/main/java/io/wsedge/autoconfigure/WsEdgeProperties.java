@@ -1,7 +1,5 @@
 package io.wsedge.autoconfigure;
 
-import io.wsedge.policy.Compression;
-import io.wsedge.policy.Limits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,15 +10,18 @@ import lombok.Setter;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of the WebSocket edge proxy.
+ * Configuration of the WebSocket edge proxy. The defaults are the field initialisers here; a route's unset value
+ * inherits the global one, and {@link WsEdgePropertiesMapper} turns both into the engine's values.
  */
 @ConfigurationProperties("wsedge")
 @Getter
 @Setter
-public class WsEdgeProperties {
+public class WsEdgeProperties implements EnvironmentAware {
 
 	/**
 	 * Whether the edge proxy is enabled.
@@ -37,7 +38,7 @@ public class WsEdgeProperties {
 	 * Limits applied to every route unless the route overrides them.
 	 */
 	@NestedConfigurationProperty
-	private Limits limits = Limits.withDefaults();
+	private Limits limits = new Limits();
 
 	/**
 	 * Routes from a client-facing path to an upstream WebSocket server.
@@ -78,10 +79,20 @@ public class WsEdgeProperties {
 	 * permessage-deflate (RFC 7692) on each leg, for every route unless the route overrides it.
 	 */
 	@NestedConfigurationProperty
-	private Compression compression = Compression.withDefaults();
+	private Compression compression = new Compression();
 
 	/**
-	 * Limits of a session. Unset values of a route's limits fall back to wsedge.limits.
+	 * Refuses configured keys under wsedge that bind to nothing, before anything is bound: a misspelled limit
+	 * would otherwise silently not apply.
+	 * @param environment the environment this bean is bound from
+	 */
+	@Override
+	public void setEnvironment(Environment environment) {
+		WsEdgePropertyNames.get().check(environment);
+	}
+
+	/**
+	 * Limits of the edge and of its sessions; a route overrides the session limits under its own limits.
 	 */
 	@Getter
 	@Setter
@@ -90,77 +101,63 @@ public class WsEdgeProperties {
 		/**
 		 * Largest whole message accepted from the client, counted across continuation frames as they arrive.
 		 */
-		private DataSize maxPayloadSize;
+		private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
 
 		/**
-		 * Largest whole message accepted from the upstream.
+		 * Largest whole message (and frame) accepted from the upstream.
 		 */
-		private DataSize upstreamMaxPayloadSize;
+		private DataSize upstreamMaxPayloadSize = DataSize.ofMegabytes(16);
 
 		/**
-		 * Largest single frame accepted from the client. Defaults to max-payload-size.
+		 * Largest single frame accepted from the client, at most 2GB; when unset, the max-payload-size in force.
 		 */
 		private DataSize maxFrameSize;
 
 		/**
-		 * Most bytes held for a peer that does not read. Reading from the other side pauses long before
-		 * (backpressure); a session whose peer lets the edge hold more is closed with the buffer-overflow
-		 * policy.
+		 * Most bytes held for a peer that does not read, past which the session is closed with the
+		 * buffer-overflow policy (reading from the other side pauses long before).
 		 */
-		private DataSize maxBufferedBytes;
+		private DataSize maxBufferedBytes = DataSize.ofMegabytes(4);
 
 		/**
 		 * Time allowed to connect to the upstream and complete its handshake; past it the client gets HTTP 504.
 		 */
-		private Duration connectTimeout;
+		private Duration connectTimeout = Duration.ofSeconds(10);
 
 		/**
 		 * Time a peer has to answer a close frame before the edge cuts its connection.
 		 */
-		private Duration closeTimeout;
+		private Duration closeTimeout = Duration.ofSeconds(5);
 
 		/**
-		 * Time without a data message in either direction after which both sides are closed with the
-		 * idle-timeout policy; 0 for none. Pings and pongs do not count as activity.
+		 * Time without a data message in either direction (pings and pongs do not count) after which both sides
+		 * are closed with the idle-timeout policy; 0 for none.
 		 */
-		private Duration idleTimeout;
+		private Duration idleTimeout = Duration.ofSeconds(0);
 
 		/**
 		 * Interval at which the edge pings the client to find dead peers that TCP does not report; 0 for none.
 		 */
-		private Duration pingInterval;
+		private Duration pingInterval = Duration.ofSeconds(30);
 
 		/**
-		 * Time the client has to answer an edge ping with a pong before the session is closed with the
-		 * ping-timeout policy.
+		 * Time the client has to answer an edge ping before the session is closed with the ping-timeout policy.
 		 */
-		private Duration pongTimeout;
+		private Duration pongTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Time a client has to send its complete upgrade request (against slowloris clients); past it the
-		 * connection is dropped. Applies to every request of the server, so only under wsedge.limits.
+		 * Most sessions open per client address (behind trusted proxies, the forwarded one); more upgrades get
+		 * HTTP 429, and 0 is no cap.
 		 */
-		private Duration handshakeTimeout;
-
-		/**
-		 * Most sessions open on the whole edge; more upgrades get HTTP 503. 0 for no cap. Only under
-		 * wsedge.limits: a route's own cap is wsedge.routes[].max-connections.
-		 */
-		private Integer maxConnections;
-
-		/**
-		 * Most sessions open per client address (behind trusted proxies, the forwarded address); more upgrades
-		 * get HTTP 429. 0 for no cap.
-		 */
-		private Integer maxConnectionsPerClient;
+		private int maxConnectionsPerClient = 0;
 
 		/**
 		 * Sustained rate of client messages allowed per session (a token bucket); 0 for no limit.
 		 */
-		private Double messagesPerSecond;
+		private double messagesPerSecond = 0;
 
 		/**
-		 * Messages a client may send in a burst above the rate (the bucket's size). Defaults to
+		 * Messages a client may send in a burst above the rate (the bucket's size); when unset,
 		 * messages-per-second, at least 1.
 		 */
 		private Integer messageBurst;
@@ -169,43 +166,115 @@ public class WsEdgeProperties {
 		 * What happens to a client message over the rate limit: close the session with the rate-limit policy,
 		 * or drop the message and count it.
 		 */
-		private RateLimitAction rateLimitAction;
+		private RateLimitAction rateLimitAction = RateLimitAction.CLOSE;
 
 		/**
-		 * Most frames one message may arrive in, from either side; a message in more fragments is refused with
-		 * the payload-too-big policy. Bounds the work and memory a flood of tiny continuation frames costs.
+		 * Most frames one message may arrive in, from either side, past which it is refused with the
+		 * payload-too-big policy (bounds the cost of a flood of tiny continuation frames).
 		 */
-		private Integer maxFragments;
+		private int maxFragments = 4096;
 
 		/**
-		 * Most bytes the whole edge may hold for its sessions (messages being assembled, waiting for a deferred
-		 * interceptor, or queued for a peer that reads slowly), heap and direct memory alike. Past it new
-		 * upgrades get HTTP 503 and the sessions holding the most are closed with the buffer-overflow policy
-		 * until the edge holds less than 80% of it. Defaults to a quarter of the maximum heap. Only under
-		 * wsedge.limits.
+		 * Time a connection has to send its complete first request (against slowloris clients), for every
+		 * connection of the server and so under wsedge.limits only; 0 for none.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Most sessions open on the whole edge, more upgrades getting HTTP 503, and 0 for no cap; a route's own
+		 * cap is wsedge.routes[].max-connections.
+		 */
+		private int maxConnections = 10_000;
+
+		/**
+		 * Most bytes the whole edge may hold for its sessions, heap and direct memory alike, past which new
+		 * upgrades get HTTP 503 and the sessions holding the most are closed with the buffer-overflow policy;
+		 * when unset, a quarter of the maximum heap.
 		 */
 		private DataSize maxTotalBufferedBytes;
 
-		/** The global defaults: the engine's, plus the edge-wide settings the engine does not hold. */
-		static Limits withDefaults() {
-			io.wsedge.policy.Limits engine = io.wsedge.policy.Limits.DEFAULTS;
-			Limits limits = new Limits();
-			limits.maxPayloadSize = DataSize.ofBytes(engine.maxPayloadSize());
-			limits.upstreamMaxPayloadSize = DataSize.ofBytes(engine.upstreamMaxPayloadSize());
-			limits.maxBufferedBytes = DataSize.ofBytes(engine.maxBufferedBytes());
-			limits.connectTimeout = engine.connectTimeout();
-			limits.closeTimeout = engine.closeTimeout();
-			limits.idleTimeout = engine.idleTimeout();
-			limits.pingInterval = engine.pingInterval();
-			limits.pongTimeout = engine.pongTimeout();
-			limits.maxConnectionsPerClient = engine.maxConnectionsPerClient();
-			limits.messagesPerSecond = engine.messagesPerSecond();
-			limits.rateLimitAction = engine.dropOverRate() ? RateLimitAction.DROP : RateLimitAction.CLOSE;
-			limits.maxFragments = engine.maxFragments();
-			limits.handshakeTimeout = Duration.ofSeconds(10);
-			limits.maxConnections = 10_000;
-			return limits;
-		}
+	}
+
+	/**
+	 * Session limits of one route; each unset value inherits the one under wsedge.limits. The edge-wide
+	 * limits (handshake-timeout, max-connections, max-total-buffered-bytes) have no per-route value.
+	 */
+	@Getter
+	@Setter
+	public static class RouteLimits {
+
+		/**
+		 * Largest whole message accepted from the client on this route; inherits wsedge.limits.max-payload-size.
+		 */
+		private DataSize maxPayloadSize;
+
+		/**
+		 * Largest whole message accepted from the upstream on this route; inherits
+		 * wsedge.limits.upstream-max-payload-size.
+		 */
+		private DataSize upstreamMaxPayloadSize;
+
+		/**
+		 * Largest single frame accepted from the client on this route; inherits wsedge.limits.max-frame-size.
+		 */
+		private DataSize maxFrameSize;
+
+		/**
+		 * Most bytes held for a peer that does not read on this route; inherits wsedge.limits.max-buffered-bytes.
+		 */
+		private DataSize maxBufferedBytes;
+
+		/**
+		 * Time allowed to connect to this route's upstream; inherits wsedge.limits.connect-timeout.
+		 */
+		private Duration connectTimeout;
+
+		/**
+		 * Time a peer has to answer a close frame on this route; inherits wsedge.limits.close-timeout.
+		 */
+		private Duration closeTimeout;
+
+		/**
+		 * Time without a data message before this route's sessions close; inherits wsedge.limits.idle-timeout.
+		 */
+		private Duration idleTimeout;
+
+		/**
+		 * Interval of the edge's pings to this route's clients; inherits wsedge.limits.ping-interval.
+		 */
+		private Duration pingInterval;
+
+		/**
+		 * Time this route's clients have to answer an edge ping; inherits wsedge.limits.pong-timeout.
+		 */
+		private Duration pongTimeout;
+
+		/**
+		 * Most sessions open per client address on this route; inherits wsedge.limits.max-connections-per-client.
+		 */
+		private Integer maxConnectionsPerClient;
+
+		/**
+		 * Sustained rate of client messages per session on this route; inherits
+		 * wsedge.limits.messages-per-second.
+		 */
+		private Double messagesPerSecond;
+
+		/**
+		 * Messages a client may send in a burst above the rate on this route; inherits
+		 * wsedge.limits.message-burst.
+		 */
+		private Integer messageBurst;
+
+		/**
+		 * What happens to a client message over the rate on this route; inherits wsedge.limits.rate-limit-action.
+		 */
+		private RateLimitAction rateLimitAction;
+
+		/**
+		 * Most frames one message may arrive in on this route; inherits wsedge.limits.max-fragments.
+		 */
+		private Integer maxFragments;
 
 	}
 
@@ -289,10 +358,10 @@ public class WsEdgeProperties {
 		private String sslBundle;
 
 		/**
-		 * Limits of this route; unset values fall back to wsedge.limits.
+		 * Session limits of this route; unset values inherit wsedge.limits.
 		 */
 		@NestedConfigurationProperty
-		private Limits limits = new Limits();
+		private RouteLimits limits = new RouteLimits();
 
 		/**
 		 * Most sessions open on this route at once; more upgrades get HTTP 503. 0 for no cap of its own.
@@ -311,10 +380,10 @@ public class WsEdgeProperties {
 		private Interceptors interceptors = new Interceptors();
 
 		/**
-		 * permessage-deflate on this route's legs; unset values fall back to wsedge.compression.
+		 * permessage-deflate on this route's legs; unset values inherit wsedge.compression.
 		 */
 		@NestedConfigurationProperty
-		private Compression compression = new Compression();
+		private RouteCompression compression = new RouteCompression();
 
 	}
 
@@ -338,13 +407,6 @@ public class WsEdgeProperties {
 		@NestedConfigurationProperty
 		private LegCompression upstream = new LegCompression();
 
-		static Compression withDefaults() {
-			Compression compression = new Compression();
-			compression.client = LegCompression.withDefaults();
-			compression.upstream = LegCompression.withDefaults();
-			return compression;
-		}
-
 	}
 
 	/**
@@ -358,45 +420,96 @@ public class WsEdgeProperties {
 		/**
 		 * Whether permessage-deflate is negotiated on this leg.
 		 */
-		private Boolean enabled;
+		private boolean enabled = false;
 
 		/**
 		 * Whether the server side of this leg starts every message with a fresh compression context
 		 * (server_no_context_takeover).
 		 */
-		private Boolean serverNoContextTakeover;
+		private boolean serverNoContextTakeover = false;
 
 		/**
 		 * Whether the client side of this leg starts every message with a fresh compression context
 		 * (client_no_context_takeover).
 		 */
-		private Boolean clientNoContextTakeover;
+		private boolean clientNoContextTakeover = false;
 
 		/**
 		 * LZ77 window of the server side of this leg, 8 to 15 bits (server_max_window_bits).
 		 */
-		private Integer serverMaxWindowBits;
+		private int serverMaxWindowBits = 15;
 
 		/**
 		 * LZ77 window of the client side of this leg, 8 to 15 bits (client_max_window_bits).
 		 */
-		private Integer clientMaxWindowBits;
+		private int clientMaxWindowBits = 15;
 
 		/**
 		 * Messages smaller than this are sent uncompressed on this leg.
 		 */
-		private DataSize threshold;
+		private DataSize threshold = DataSize.ofBytes(128);
 
-		static LegCompression withDefaults() {
-			LegCompression compression = new LegCompression();
-			compression.enabled = false;
-			compression.serverNoContextTakeover = false;
-			compression.clientNoContextTakeover = false;
-			compression.serverMaxWindowBits = 15;
-			compression.clientMaxWindowBits = 15;
-			compression.threshold = DataSize.ofBytes(128);
-			return compression;
-		}
+	}
+
+	/**
+	 * permessage-deflate on the two legs of one route; each unset value inherits wsedge.compression.
+	 */
+	@Getter
+	@Setter
+	public static class RouteCompression {
+
+		/**
+		 * Compression between the client and the edge on this route.
+		 */
+		@NestedConfigurationProperty
+		private RouteLegCompression client = new RouteLegCompression();
+
+		/**
+		 * Compression between the edge and this route's upstream.
+		 */
+		@NestedConfigurationProperty
+		private RouteLegCompression upstream = new RouteLegCompression();
+
+	}
+
+	/**
+	 * permessage-deflate on one leg of one route; each unset value inherits the leg's wsedge.compression value.
+	 */
+	@Getter
+	@Setter
+	public static class RouteLegCompression {
+
+		/**
+		 * Whether permessage-deflate is negotiated on this leg of the route; inherits wsedge.compression.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Whether the server side of this leg starts every message with a fresh context; inherits
+		 * wsedge.compression.
+		 */
+		private Boolean serverNoContextTakeover;
+
+		/**
+		 * Whether the client side of this leg starts every message with a fresh context; inherits
+		 * wsedge.compression.
+		 */
+		private Boolean clientNoContextTakeover;
+
+		/**
+		 * LZ77 window of the server side of this leg, 8 to 15 bits; inherits wsedge.compression.
+		 */
+		private Integer serverMaxWindowBits;
+
+		/**
+		 * LZ77 window of the client side of this leg, 8 to 15 bits; inherits wsedge.compression.
+		 */
+		private Integer clientMaxWindowBits;
+
+		/**
+		 * Messages smaller than this are sent uncompressed on this leg of the route; inherits wsedge.compression.
+		 */
+		private DataSize threshold;
 
 	}
 

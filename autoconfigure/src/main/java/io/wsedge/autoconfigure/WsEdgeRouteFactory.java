@@ -1,7 +1,6 @@
 package io.wsedge.autoconfigure;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -20,7 +19,6 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.util.StringUtils;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
@@ -33,7 +31,6 @@ import io.wsedge.autoconfigure.WsEdgeProperties.Route;
 import io.wsedge.policy.OriginPolicy;
 import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.policy.ClosePolicies;
-import io.wsedge.policy.Compression;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
 import io.wsedge.engine.NamedInterceptor;
@@ -73,8 +70,7 @@ final class WsEdgeRouteFactory {
 	}
 
 	EdgeRoutes build() {
-		// The global settings are checked even when no route uses them yet.
-		limits(new WsEdgeProperties.Limits(), "wsedge.limits");
+		checkGlobal();
 		originPolicy(this.properties.getAllowedOrigins(), "wsedge.allowed-origins");
 		if (StringUtils.hasText(this.properties.getSslBundle())) {
 			client(new Route(), "wsedge");
@@ -113,7 +109,8 @@ final class WsEdgeRouteFactory {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections",
 						route.getMaxConnections(), "Must be 0 (no cap) or positive.");
 			}
-			Limits limits = limits(route.getLimits(), prefix + ".limits");
+			Limits limits = WsEdgePropertiesMapper.limits(this.properties.getLimits(), route.getLimits(),
+					prefix + ".limits");
 			List<String> origins = route.getAllowedOrigins().isEmpty() ? this.properties.getAllowedOrigins()
 					: route.getAllowedOrigins();
 			OriginPolicy originPolicy = originPolicy(origins,
@@ -124,10 +121,11 @@ final class WsEdgeRouteFactory {
 							this.metrics),
 					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.route(id),
 					route.getMaxConnections(), originPolicy);
-			edgeRoute.compression(compression(route.getCompression().getClient(),
-					this.properties.getCompression().getClient(), prefix + ".compression.client"),
-					compression(route.getCompression().getUpstream(), this.properties.getCompression().getUpstream(),
-							prefix + ".compression.upstream"));
+			edgeRoute.compression(
+					WsEdgePropertiesMapper.compression(this.properties.getCompression().getClient(),
+							route.getCompression().getClient(), prefix + ".compression.client"),
+					WsEdgePropertiesMapper.compression(this.properties.getCompression().getUpstream(),
+							route.getCompression().getUpstream(), prefix + ".compression.upstream"));
 			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
 		}
 		return new EdgeRoutes(routes);
@@ -173,133 +171,14 @@ final class WsEdgeRouteFactory {
 		return OriginPolicy.of(origins, this.properties.isRequireOrigin());
 	}
 
-	private Limits limits(WsEdgeProperties.Limits route, String prefix) {
-		WsEdgeProperties.Limits global = this.properties.getLimits();
-		if (route.getMaxConnections() != null) {
-			throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections", route.getMaxConnections(),
-					"max-connections counts the whole edge and is set under wsedge.limits; a route's own cap is "
-							+ prefix.substring(0, prefix.length() - ".limits".length()) + ".max-connections.");
-		}
-		if (route.getHandshakeTimeout() != null) {
-			throw new InvalidConfigurationPropertyValueException(prefix + ".handshake-timeout",
-					route.getHandshakeTimeout(),
-					"The handshake timeout applies before a request is routed, so it is set under wsedge.limits only.");
-		}
-		long maxPayload = positive(pick(route.getMaxPayloadSize(), global.getMaxPayloadSize()),
-				name(route.getMaxPayloadSize(), prefix, "max-payload-size"));
-		long upstreamMaxPayload = positive(pick(route.getUpstreamMaxPayloadSize(), global.getUpstreamMaxPayloadSize()),
-				name(route.getUpstreamMaxPayloadSize(), prefix, "upstream-max-payload-size"));
-		DataSize frame = pick(route.getMaxFrameSize(), global.getMaxFrameSize());
-		long maxFrame = (frame != null) ? positive(frame, name(route.getMaxFrameSize(), prefix, "max-frame-size"))
-				: maxPayload;
-		if (maxFrame > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationPropertyValueException(name(route.getMaxFrameSize(), prefix, "max-frame-size"),
-					frame, "A frame limit is at most 2GB.");
-		}
-		long maxBuffered = positive(pick(route.getMaxBufferedBytes(), global.getMaxBufferedBytes()),
-				name(route.getMaxBufferedBytes(), prefix, "max-buffered-bytes"));
-		Duration connectTimeout = positive(pick(route.getConnectTimeout(), global.getConnectTimeout()),
-				name(route.getConnectTimeout(), prefix, "connect-timeout"));
-		Duration closeTimeout = positive(pick(route.getCloseTimeout(), global.getCloseTimeout()),
-				name(route.getCloseTimeout(), prefix, "close-timeout"));
-		Duration idleTimeout = notNegative(pick(route.getIdleTimeout(), global.getIdleTimeout()),
-				name(route.getIdleTimeout(), prefix, "idle-timeout"));
-		Duration pingInterval = notNegative(pick(route.getPingInterval(), global.getPingInterval()),
-				name(route.getPingInterval(), prefix, "ping-interval"));
-		Duration pongTimeout = positive(pick(route.getPongTimeout(), global.getPongTimeout()),
-				name(route.getPongTimeout(), prefix, "pong-timeout"));
-		int perClient = notNegative(pick(route.getMaxConnectionsPerClient(), global.getMaxConnectionsPerClient()),
-				name(route.getMaxConnectionsPerClient(), prefix, "max-connections-per-client"));
-		Double rate = pick(route.getMessagesPerSecond(), global.getMessagesPerSecond());
-		if (rate == null || rate < 0 || rate.isNaN() || rate.isInfinite()) {
-			throw new InvalidConfigurationPropertyValueException(name(route.getMessagesPerSecond(), prefix,
-					"messages-per-second"), rate, "Must be 0 (no limit) or a positive rate, such as 50.");
-		}
-		Integer burst = pick(route.getMessageBurst(), global.getMessageBurst());
-		if (burst != null && burst < 1) {
-			throw new InvalidConfigurationPropertyValueException(name(route.getMessageBurst(), prefix, "message-burst"),
-					burst, "Must be at least 1 (leave it unset to default to messages-per-second).");
-		}
-		WsEdgeProperties.RateLimitAction action = pick(route.getRateLimitAction(), global.getRateLimitAction());
-		Integer maxFragments = pick(route.getMaxFragments(), global.getMaxFragments());
-		if (maxFragments == null || maxFragments < 1) {
-			throw new InvalidConfigurationPropertyValueException(name(route.getMaxFragments(), prefix, "max-fragments"),
-					maxFragments, "Must be at least 1, such as 4096.");
-		}
-		if (route.getMaxTotalBufferedBytes() != null) {
-			throw new InvalidConfigurationPropertyValueException(prefix + ".max-total-buffered-bytes",
-					route.getMaxTotalBufferedBytes(), "The memory budget counts the whole edge, so it is set under "
-							+ "wsedge.limits only.");
-		}
-		return new Limits(maxPayload, upstreamMaxPayload, (int) maxFrame, maxBuffered, connectTimeout, closeTimeout,
-				idleTimeout, pingInterval, pongTimeout, perClient, rate, (burst != null) ? burst : 0,
-				action == WsEdgeProperties.RateLimitAction.DROP, maxFragments);
-	}
-
-	private static Duration notNegative(Duration duration, String name) {
-		if (duration == null || duration.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(name, duration,
-					"Must be 0 (off) or a positive duration, such as 30s.");
-		}
-		return duration;
-	}
-
-	private static int notNegative(Integer value, String name) {
-		if (value == null || value < 0) {
-			throw new InvalidConfigurationPropertyValueException(name, value, "Must be 0 (no cap) or positive.");
-		}
-		return value;
-	}
-
-	private static Compression compression(WsEdgeProperties.LegCompression route,
-			WsEdgeProperties.LegCompression global, String prefix) {
-		Integer serverBits = pick(route.getServerMaxWindowBits(), global.getServerMaxWindowBits());
-		Integer clientBits = pick(route.getClientMaxWindowBits(), global.getClientMaxWindowBits());
-		checkWindowBits(serverBits, name(route.getServerMaxWindowBits(), prefix, "server-max-window-bits"));
-		checkWindowBits(clientBits, name(route.getClientMaxWindowBits(), prefix, "client-max-window-bits"));
-		DataSize threshold = pick(route.getThreshold(), global.getThreshold());
-		if (threshold == null || threshold.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(name(route.getThreshold(), prefix, "threshold"),
-					threshold, "Must be 0 or a positive size, such as 256B.");
-		}
-		return new Compression(Boolean.TRUE.equals(pick(route.getEnabled(), global.getEnabled())),
-				Boolean.TRUE.equals(pick(route.getServerNoContextTakeover(), global.getServerNoContextTakeover())),
-				Boolean.TRUE.equals(pick(route.getClientNoContextTakeover(), global.getClientNoContextTakeover())),
-				serverBits, clientBits, threshold.toBytes());
-	}
-
-	private static void checkWindowBits(Integer bits, String name) {
-		if (bits == null || bits < 8 || bits > 15) {
-			throw new InvalidConfigurationPropertyValueException(name, bits,
-					"An LZ77 window of 8 to 15 bits (RFC 7692 §7.1.2).");
-		}
-	}
-
-	private static <T> T pick(T route, T global) {
-		return (route != null) ? route : global;
-	}
-
-	private static String name(Object routeValue, String prefix, String property) {
-		if (routeValue != null) {
-			return prefix + "." + property;
-		}
-		// The global counterpart: wsedge.routes[i].limits.x -> wsedge.limits.x, and likewise for compression.
-		return prefix.replaceFirst("^wsedge\\.routes\\[\\d+\\]\\.", "wsedge.") + "." + property;
-	}
-
-	private static long positive(DataSize size, String name) {
-		if (size == null || size.toBytes() <= 0) {
-			throw new InvalidConfigurationPropertyValueException(name, size, "Must be a positive size, such as 1MB.");
-		}
-		return size.toBytes();
-	}
-
-	private static Duration positive(Duration duration, String name) {
-		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new InvalidConfigurationPropertyValueException(name, duration,
-					"Must be a positive duration, such as 10s.");
-		}
-		return duration;
+	/** The global settings are checked even when no route uses them yet. */
+	private void checkGlobal() {
+		WsEdgePropertiesMapper.checkEdgeWide(this.properties.getLimits());
+		WsEdgePropertiesMapper.limits(this.properties.getLimits(), null, "wsedge.limits");
+		WsEdgePropertiesMapper.compression(this.properties.getCompression().getClient(), null,
+				"wsedge.compression.client");
+		WsEdgePropertiesMapper.compression(this.properties.getCompression().getUpstream(), null,
+				"wsedge.compression.upstream");
 	}
 
 	private HttpClient client(Route route, String prefix) {

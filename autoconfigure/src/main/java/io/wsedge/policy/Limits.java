@@ -26,7 +26,11 @@ public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFr
 		Duration pongTimeout, int maxConnectionsPerClient, double messagesPerSecond, int messageBurst,
 		boolean dropOverRate, int maxFragments) {
 
-	/** The defaults, as documented in the README. */
+	/**
+	 * The defaults of {@code wsedge.limits}, for running the engine without Spring (the test kit, the benchmarks).
+	 * Their source is the field initialisers of {@code WsEdgeProperties.Limits}; WsEdgeAutoConfigurationTests
+	 * keeps the two equal.
+	 */
 	public static final Limits DEFAULTS = new Limits(1024 * 1024, 16 * 1024 * 1024, 1024 * 1024, 4 * 1024 * 1024,
 			Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(30),
 			Duration.ofSeconds(10), 0, 0, 0, false, 4096);

@@ -87,7 +87,7 @@ class StartupValidationTests {
 	void closeReasonTooLong(CapturedOutput output) {
 		assertThat(report(output, "wsedge.close-policies.rate-limit.reason=" + "x".repeat(124)))
 			.contains("wsedge.close-policies.rate-limit.reason")
-			.contains("at most 123 UTF-8 bytes");
+			.contains("longer than 123 UTF-8 bytes");
 	}
 
 	@Test
@@ -151,6 +151,25 @@ class StartupValidationTests {
 		assertThat(report(output, ROUTE + "limits.max-connections=5"))
 			.contains("wsedge.routes[0].limits.max-connections")
 			.contains("wsedge.routes[0].max-connections");
+	}
+
+	@Test
+	void misspelledGlobalLimit(CapturedOutput output) {
+		assertThat(report(output, "wsedge.limits.max-payload-sise=2MB")).contains("wsedge.limits.max-payload-sise")
+			.contains("Did you mean wsedge.limits.max-payload-size?");
+	}
+
+	@Test
+	void handshakeTimeoutSetOnARoute(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "limits.handshake-timeout=5s"))
+			.contains("wsedge.routes[0].limits.handshake-timeout")
+			.contains("set under wsedge.limits only");
+	}
+
+	@Test
+	void routeWithoutFragments(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "limits.max-fragments=0")).contains("wsedge.routes[0].limits.max-fragments")
+			.contains("Must be at least 1");
 	}
 
 	@Test
