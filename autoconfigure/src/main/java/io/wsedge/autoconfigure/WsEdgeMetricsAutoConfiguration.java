@@ -2,6 +2,7 @@ package io.wsedge.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -9,8 +10,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-import io.wsedge.metrics.MicrometerEdgeMetrics;
+import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeMetrics;
+import io.wsedge.metrics.MemoryBudgetMetrics;
+import io.wsedge.metrics.MicrometerEdgeMetrics;
 
 /**
  * Auto-configuration of the edge's Micrometer metrics ({@code wsedge.*}). Runs after the meter registries are
@@ -30,6 +33,12 @@ public final class WsEdgeMetricsAutoConfiguration {
 	@ConditionalOnMissingBean(EdgeMetrics.class)
 	MicrometerEdgeMetrics wsEdgeMetrics(MeterRegistry registry) {
 		return new MicrometerEdgeMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MemoryBudgetMetrics wsEdgeMemoryBudgetMetrics(ObjectProvider<EdgeEngine> engine) {
+		return new MemoryBudgetMetrics(engine::getIfAvailable);
 	}
 
 }

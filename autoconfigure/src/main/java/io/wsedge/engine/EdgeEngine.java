@@ -1,6 +1,5 @@
 package io.wsedge.engine;
 
-import io.wsedge.upgrade.Refusal;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.SessionSummary;
+import io.wsedge.upgrade.Refusal;
 
 /**
  * The stack-neutral core shared by every server adapter: it owns the open sessions, admits new ones under the

@@ -1,8 +1,5 @@
 package io.wsedge.engine;
 
-import io.wsedge.policy.ClosePolicies;
-import io.wsedge.policy.Compression;
-import io.wsedge.policy.Limits;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
@@ -14,6 +11,9 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.policy.ClosePolicies;
+import io.wsedge.policy.Compression;
+import io.wsedge.policy.Limits;
 import io.wsedge.policy.OriginPolicy;
 
 /**

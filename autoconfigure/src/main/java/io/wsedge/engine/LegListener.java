@@ -27,9 +27,10 @@ public interface LegListener {
 	void onWritabilityChanged(Side side);
 
 	/**
-	 * The peer broke the protocol; the leg has already sent it a close frame with {@code code} and is closing.
+	 * The peer broke the protocol. The leg reads nothing more from it and has sent nothing yet: the session
+	 * answers, with {@code code} or its close policies, through {@link Leg#fail}.
 	 * @param side the leg
-	 * @param code the close status sent (1002, 1007 or 1009)
+	 * @param code the close status the violation implies (1002, 1007 or 1009)
 	 * @param reason what was wrong
 	 */
 	void onProtocolError(Side side, int code, String reason);

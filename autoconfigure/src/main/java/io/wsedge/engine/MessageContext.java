@@ -1,6 +1,5 @@
 package io.wsedge.engine;
 
-import io.wsedge.policy.CloseCodes;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -11,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameContext;
 import io.wsedge.api.FrameType;
+import io.wsedge.policy.CloseCodes;
 import io.wsedge.policy.CloseStatus;
 
 /**

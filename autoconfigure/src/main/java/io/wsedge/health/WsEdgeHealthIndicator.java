@@ -11,6 +11,7 @@ import io.wsedge.health.UpstreamProber.Probe;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.engine.MemoryBudget;
 
 /**
  * The health of the edge, contributed as {@code wsedge}: one detail per route, keyed by route id, with the
@@ -19,7 +20,8 @@ import io.wsedge.engine.EdgeRoutes;
  * the saturation (open sessions over the cap).
  * <p>
  * The edge is {@code OUT_OF_SERVICE} while it drains for shutdown, so that load balancers stop sending it
- * clients before its sessions are closed. Otherwise it is {@code UP}, or {@code DOWN} if some route's upstream
+ * clients before its sessions are closed, and while it is over its memory budget
+ * ({@code wsedge.limits.max-total-buffered-bytes}), when it refuses upgrades anyway. Otherwise it is {@code UP}, or {@code DOWN} if some route's upstream
  * is unreachable and {@code wsedge.health.down-if-any-route-down} is set: a dead upstream on its own is the
  * upstream's problem, and taking the edge out of rotation would cut every other route too.
  * <p>
@@ -60,7 +62,9 @@ public final class WsEdgeHealthIndicator implements HealthIndicator {
 			anyDown |= (status == Status.DOWN);
 			details.put(route.id(), routeDetails(route, status, probe));
 		}
-		Status status = this.engine.isDraining() ? Status.OUT_OF_SERVICE
+		MemoryBudget memory = this.engine.memory();
+		boolean overloaded = memory != null && memory.isOver();
+		Status status = (this.engine.isDraining() || overloaded) ? Status.OUT_OF_SERVICE
 				: (anyDown && this.downIfAnyRouteDown) ? Status.DOWN : Status.UP;
 		return Health.status(status).withDetails(details).build();
 	}

@@ -1,7 +1,5 @@
 package io.wsedge.metrics;
 
-import io.wsedge.policy.ClosePolicyKind;
-import io.wsedge.policy.Limits;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,12 +11,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-
 import io.wsedge.api.CloseInitiator;
 import io.wsedge.api.FrameType;
 import io.wsedge.api.SessionSummary;
 import io.wsedge.engine.RouteMetrics;
 import io.wsedge.engine.Side;
+import io.wsedge.policy.ClosePolicyKind;
+import io.wsedge.policy.Limits;
 
 /**
  * The meters of one route.

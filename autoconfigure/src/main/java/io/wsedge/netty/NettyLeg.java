@@ -29,7 +29,8 @@ import io.wsedge.engine.Side;
  * through the encoder from its own position.
  * <p>
  * Netty's decoder enforces the framing rules of RFC 6455 (masking, reserved bits and opcodes, control frame
- * rules, frame size) and answers violations with a close frame itself; this leg reports them. Until the
+ * rules, frame size) but only reports violations (see {@link FrameDecoders}); this leg passes them to the
+ * session, which answers with its close policies. Until the
  * session is bound, frames and events are held and the channel is not read, so nothing is lost between the
  * upstream handshake and the client's.
  */

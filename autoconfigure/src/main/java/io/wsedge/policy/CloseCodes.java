@@ -22,20 +22,11 @@ public final class CloseCodes {
 	/** 1006: the connection closed without a close frame; never sent on the wire. */
 	public static final int ABNORMAL = 1006;
 
-	/** 1007: a message with data inconsistent with its type (for example invalid UTF-8). */
-	public static final int INVALID_PAYLOAD = 1007;
-
-	/** 1008: a message that violates the endpoint's policy. */
-	public static final int POLICY_VIOLATION = 1008;
-
 	/** 1009: a message too big to process. */
 	public static final int MESSAGE_TOO_BIG = 1009;
 
 	/** 1011: an unexpected condition on the server. */
 	public static final int INTERNAL_ERROR = 1011;
-
-	/** 1014: a gateway or proxy received an invalid response from the upstream server. */
-	public static final int BAD_GATEWAY = 1014;
 
 	/** The longest close reason, in UTF-8 bytes: a control frame's 125 bytes less the 2-byte code. */
 	public static final int MAX_REASON_BYTES = 123;

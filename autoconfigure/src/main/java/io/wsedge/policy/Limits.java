@@ -1,7 +1,8 @@
 package io.wsedge.policy;
 
-import io.wsedge.engine.Side;
 import java.time.Duration;
+
+import io.wsedge.engine.Side;
 
 /**
  * The limits in force for the sessions of one route, resolved from the global and per-route settings.

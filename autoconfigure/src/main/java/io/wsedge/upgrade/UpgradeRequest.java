@@ -1,6 +1,5 @@
 package io.wsedge.upgrade;
 
-import io.wsedge.engine.EdgeRoute;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
@@ -18,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 
 import io.wsedge.api.UpgradeContext;
 import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.engine.EdgeRoute;
 
 /**
  * An upgrade request between its arrival and the upstream dial: the {@link UpgradeContext} the route's

@@ -179,6 +179,28 @@ class HostileClientIntegrationTests {
 	}
 
 	@Test
+	void messageBeforeAProtocolErrorIsStillEchoedBeforeTheClientIsFailed() throws Exception {
+		// Tomcat fails such a client itself, before the edge sees the bad frame (docs/servlet.md).
+		assumeTrue(this.stack == Stack.REACTIVE);
+		try (RawClient client = RawClient.connect(edge.port(), "/ws/echo?t=strict", 0)) {
+			assertThat(client.status()).isEqualTo(101);
+			ByteArrayOutputStream frames = new ByteArrayOutputStream();
+			frames.writeBytes(masked(0x1, "before the violation".getBytes(StandardCharsets.UTF_8)));
+			// RSV1 without a negotiated extension (RFC 6455 §5.2).
+			frames.writeBytes(masked(0x40 | 0x1, "bad".getBytes(StandardCharsets.UTF_8)));
+			write(client.socket().getOutputStream(), frames.toByteArray());
+			Frame echo = client.readFrame();
+			assertThat(echo.opcode()).isEqualTo(0x1);
+			assertThat(echo.text()).isEqualTo("before the violation");
+			Frame close = client.readUntilClose();
+			assertThat(close.closeCode()).isEqualTo(1002);
+			assertThat(client.awaitEndOfStream()).isTrue();
+		}
+		assertThat(upstream.session("t=strict").awaitClose().code()).isEqualTo(1001);
+		edge.awaitNoSessions();
+	}
+
+	@Test
 	void pingsCountAgainstTheMessageRate() throws Exception {
 		// Tomcat answers pings itself; they never reach the engine on the servlet stack (docs/servlet.md).
 		assumeTrue(this.stack == Stack.REACTIVE);

@@ -1,6 +1,5 @@
 package io.wsedge.benchmarks;
 
-import io.wsedge.upgrade.Handshakes;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Optional;
 
 import io.wsedge.benchmarks.Results.Idle;
 import io.wsedge.benchmarks.Results.Traffic;
+import io.wsedge.upgrade.Handshakes;
 
 /**
  * The results of one run as Markdown tables: each scenario with the direct path, the edge and nginx side by
