@@ -137,7 +137,10 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 					upstreamLeg.bind(session, executor);
 				});
 		try {
-			this.upgradeStrategy.upgrade(httpRequest, new ServletServerHttpResponse(servletResponse), subprotocol,
+			// Tomcat must not negotiate permessage-deflate on its own (see WithoutExtensionOffers).
+			ServletServerHttpRequest upgradeRequest = new ServletServerHttpRequest(
+					new WithoutExtensionOffers(httpRequest.getServletRequest()));
+			this.upgradeStrategy.upgrade(upgradeRequest, new ServletServerHttpResponse(servletResponse), subprotocol,
 					List.of(), request.principal().orElse(null), client, new HashMap<>());
 		}
 		catch (HandshakeFailureException ex) {
