@@ -146,14 +146,6 @@ public final class Deflate {
 		return new WebSocketClientExtensionHandler(new ClientHandshaker(settings, maxInflated));
 	}
 
-	/**
-	 * Whether jzlib, which windows below 15 bits need, is on the class path.
-	 * @return whether windows of 8-14 bits can be honoured
-	 */
-	static boolean smallWindows() {
-		return SMALL_WINDOWS;
-	}
-
 	/** A frame of the same kind and fin bit as {@code frame}, with other reserved bits and payload. */
 	static WebSocketFrame sameKind(WebSocketFrame frame, int rsv, ByteBuf payload) {
 		if (frame instanceof TextWebSocketFrame) {

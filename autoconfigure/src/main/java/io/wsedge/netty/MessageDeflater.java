@@ -84,8 +84,7 @@ final class MessageDeflater extends WebSocketExtensionEncoder {
 		ByteBuf payload;
 		if (content.isReadable()) {
 			if (this.compressor == null) {
-				this.compressor = (this.windowBits < 15) ? new JZlibCompressor(this.level, this.windowBits)
-						: new JdkCompressor(this.level);
+				this.compressor = newCompressor();
 			}
 			payload = this.compressor.deflate(alloc, content);
 			if (last) {
@@ -108,6 +107,14 @@ final class MessageDeflater extends WebSocketExtensionEncoder {
 			this.compressor.reset();
 		}
 		return payload;
+	}
+
+	private Compressor newCompressor() {
+		if (this.windowBits < 15) {
+			// Only reached when Deflate found jzlib: the class is not even loaded otherwise.
+			return new JZlibCompressor(this.level, this.windowBits);
+		}
+		return new JdkCompressor(this.level);
 	}
 
 	@Override
