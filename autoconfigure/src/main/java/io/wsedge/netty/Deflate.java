@@ -1,8 +1,11 @@
 package io.wsedge.netty;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -15,36 +18,63 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketClientExtension;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketClientExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketClientExtensionHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketClientExtensionHandler;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
-import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateClientExtensionHandshaker;
-import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandshaker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.netty.NettyPipeline;
 
-import io.wsedge.policy.Compression;
+import org.springframework.util.ClassUtils;
+
 import io.wsedge.engine.RouteMetrics;
 import io.wsedge.engine.Side;
+import io.wsedge.policy.Compression;
+
+import static io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension.RSV1;
 
 /**
- * permessage-deflate (RFC 7692) on either leg, with Netty's extension handshakers and codecs. Reactor Netty's
- * own switch offers neither window sizes nor a threshold, so the edge installs the handlers itself.
+ * permessage-deflate (RFC 7692) on either leg. Netty's extension handlers parse the headers and install the
+ * codecs; the negotiation ({@code ServerHandshaker}, {@code ClientHandshaker}) and the codecs
+ * ({@link MessageDeflater}, {@link MessageInflater}) are the edge's own, because Netty's apply the threshold
+ * per frame (which breaks fragmented messages), fail on empty fragments, answer malformed offers with an
+ * exception, and need jzlib for windows below 15 bits without checking that it is there.
  * <p>
- * Inflating is bounded per frame by the leg's payload limit ({@code maxAllocation}), so a small frame that
- * inflates to more than the limit is refused before it is inflated whole: a decompression bomb costs no more
- * memory than the limit.
+ * Inflating is bounded per message by the leg's payload limit, so a small frame that inflates to more than the
+ * limit is refused before it is inflated whole: a decompression bomb costs no more memory than the limit.
  */
 public final class Deflate {
 
 	/** The pipeline name of the extension handler, where Reactor Netty puts its own. */
 	static final String HANDLER_NAME = NettyPipeline.WsCompressionHandler;
 
+	private static final Log logger = LogFactory.getLog(Deflate.class);
+
+	private static final String EXTENSION = "permessage-deflate";
+
+	private static final String SERVER_NO_CONTEXT = "server_no_context_takeover";
+
+	private static final String CLIENT_NO_CONTEXT = "client_no_context_takeover";
+
+	private static final String SERVER_MAX_WINDOW = "server_max_window_bits";
+
+	private static final String CLIENT_MAX_WINDOW = "client_max_window_bits";
+
+	private static final int MIN_WINDOW_BITS = 8;
+
+	private static final int MAX_WINDOW_BITS = 15;
+
 	private static final int COMPRESSION_LEVEL = 6;
 
-	private static final int MEM_LEVEL = 8;
+	/** Whether windows below 15 bits can be kept to: the JDK's deflater has only the full window. */
+	private static final boolean SMALL_WINDOWS = ClassUtils.isPresent("com.jcraft.jzlib.Deflater",
+			Deflate.class.getClassLoader());
 
 	private Deflate() {
 	}
@@ -70,42 +100,22 @@ public final class Deflate {
 
 	/**
 	 * Negotiates the client leg, where the edge is the server: answers the client's offer in the 101 response
-	 * and installs the codecs once it is written. Call before the upgrade response is sent.
+	 * and installs the codecs once it is written. An offer this edge cannot honour, or a malformed one, is
+	 * declined: the client gets its 101 without the extension. Call before the upgrade response is sent.
 	 * @param pipeline the client connection's pipeline, still speaking HTTP
 	 * @param offers the client's {@code Sec-WebSocket-Extensions} values
 	 * @param settings the leg's settings
-	 * @param maxInflated the most bytes one frame may inflate to (the client payload limit)
+	 * @param maxInflated the most bytes one message may inflate to (the client payload limit)
 	 */
 	public static void acceptOffer(ChannelPipeline pipeline, List<String> offers, Compression settings,
 			int maxInflated) {
-		String offer = String.join(", ", offers);
-		boolean limitsServerWindow = offer.contains("server_max_window_bits");
-		// A server may add server_no_context_takeover and client_no_context_takeover to its answer on its own
-		// (RFC 7692 §7.1.1); Netty's handshaker only does when they were offered, so they are added to the copy
-		// of the offer it reads. server_max_window_bits may only be answered when offered (§7.1.2.1).
-		StringBuilder adjusted = new StringBuilder();
-		for (String part : offer.split(",")) {
-			String extension = part.trim();
-			if (extension.toLowerCase(Locale.ROOT).startsWith("permessage-deflate")) {
-				if (settings.serverNoContextTakeover() && !extension.contains("server_no_context_takeover")) {
-					extension += "; server_no_context_takeover";
-				}
-				if (settings.clientNoContextTakeover() && !extension.contains("client_no_context_takeover")) {
-					extension += "; client_no_context_takeover";
-				}
-			}
-			adjusted.append((adjusted.length() > 0) ? ", " : "").append(extension);
-		}
-		PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(
-				COMPRESSION_LEVEL, true, settings.clientMaxWindowBits(), true, settings.clientNoContextTakeover(),
-				limitsServerWindow ? settings.serverMaxWindowBits() : 15, MEM_LEVEL, filters(settings.threshold()),
-				maxInflated);
-		WebSocketServerExtensionHandler handler = new WebSocketServerExtensionHandler(handshaker);
+		WebSocketServerExtensionHandler handler = new WebSocketServerExtensionHandler(
+				new ServerHandshaker(settings, maxInflated));
 		DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
 		request.headers()
 			.set(HttpHeaderNames.UPGRADE, "websocket")
 			.set(HttpHeaderNames.CONNECTION, "Upgrade")
-			.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, adjusted.toString());
+			.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, String.join(", ", offers));
 		// HTTP response compression must not touch the 101 response or the frames.
 		if (pipeline.get(NettyPipeline.CompressionHandler) != null) {
 			pipeline.remove(NettyPipeline.CompressionHandler);
@@ -120,20 +130,275 @@ public final class Deflate {
 			handler.channelRead(pipeline.context(NettyPipeline.ReactiveBridge), request);
 		}
 		catch (Exception ex) {
-			throw new IllegalStateException("permessage-deflate negotiation failed", ex);
+			// A header Netty cannot parse: the upgrade goes on without the extension, as for any declined offer.
+			pipeline.remove(handler);
+			logger.debug("Declined a permessage-deflate offer Netty could not parse", ex);
 		}
 	}
 
 	/**
 	 * The handler that offers permessage-deflate to the upstream, where the edge is the client.
 	 * @param settings the leg's settings
-	 * @param maxInflated the most bytes one frame may inflate to (the upstream payload limit)
+	 * @param maxInflated the most bytes one message may inflate to (the upstream payload limit)
 	 * @return the handler, to sit after the HTTP codec
 	 */
 	static WebSocketClientExtensionHandler offer(Compression settings, int maxInflated) {
-		return new WebSocketClientExtensionHandler(new PerMessageDeflateClientExtensionHandshaker(COMPRESSION_LEVEL,
-				settings.clientMaxWindowBits() < 15, settings.serverMaxWindowBits(), settings.clientNoContextTakeover(),
-				settings.serverNoContextTakeover(), filters(settings.threshold()), maxInflated));
+		return new WebSocketClientExtensionHandler(new ClientHandshaker(settings, maxInflated));
+	}
+
+	/** A frame of the same kind and fin bit as {@code frame}, with other reserved bits and payload. */
+	static WebSocketFrame sameKind(WebSocketFrame frame, int rsv, ByteBuf payload) {
+		if (frame instanceof TextWebSocketFrame) {
+			return new TextWebSocketFrame(frame.isFinalFragment(), rsv, payload);
+		}
+		if (frame instanceof BinaryWebSocketFrame) {
+			return new BinaryWebSocketFrame(frame.isFinalFragment(), rsv, payload);
+		}
+		return new ContinuationWebSocketFrame(frame.isFinalFragment(), rsv, payload);
+	}
+
+	/**
+	 * A window size parameter's value: 8-15 (RFC 7692 §7.1.2), digits only.
+	 * @return the bits, or -1 when the value is missing or malformed
+	 */
+	private static int windowBits(String value) {
+		if (value == null || value.length() < 1 || value.length() > 2) {
+			return -1;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+				return -1;
+			}
+		}
+		int bits = Integer.parseInt(value);
+		return (bits >= MIN_WINDOW_BITS && bits <= MAX_WINDOW_BITS) ? bits : -1;
+	}
+
+	/**
+	 * The edge as server (RFC 7692 §7.1): accepts an offer within what the leg's settings and the runtime
+	 * allow, declines the rest (a parameter it does not know, a value that is missing or out of range, a window
+	 * it cannot keep to).
+	 */
+	private static final class ServerHandshaker implements WebSocketServerExtensionHandshaker {
+
+		private final Compression settings;
+
+		private final int maxInflated;
+
+		ServerHandshaker(Compression settings, int maxInflated) {
+			this.settings = settings;
+			this.maxInflated = maxInflated;
+		}
+
+		@Override
+		public WebSocketServerExtension handshakeExtension(WebSocketExtensionData offer) {
+			if (!EXTENSION.equalsIgnoreCase(offer.name())) {
+				return null;
+			}
+			// A server may use no context takeover, and ask the client for it, unasked (§7.1.1.1, §7.1.1.2).
+			boolean serverNoContext = this.settings.serverNoContextTakeover();
+			boolean clientNoContext = this.settings.clientNoContextTakeover();
+			int serverBits = this.settings.serverMaxWindowBits();
+			boolean serverBitsOffered = false;
+			int clientBits = MAX_WINDOW_BITS;
+			boolean clientBitsOffered = false;
+			for (Map.Entry<String, String> parameter : offer.parameters().entrySet()) {
+				String value = parameter.getValue();
+				switch (parameter.getKey().toLowerCase(Locale.ROOT)) {
+					case SERVER_NO_CONTEXT -> {
+						if (value != null) {
+							return null;
+						}
+						serverNoContext = true;
+					}
+					case CLIENT_NO_CONTEXT -> {
+						if (value != null) {
+							return null;
+						}
+					}
+					case SERVER_MAX_WINDOW -> {
+						int bits = windowBits(value);
+						if (bits < 0) {
+							return null;
+						}
+						serverBits = Math.min(serverBits, bits);
+						serverBitsOffered = true;
+					}
+					case CLIENT_MAX_WINDOW -> {
+						// Without a value the client only says it can limit its window (§7.1.2.2).
+						int bits = (value != null) ? windowBits(value) : MAX_WINDOW_BITS;
+						if (bits < 0) {
+							return null;
+						}
+						clientBits = bits;
+						clientBitsOffered = true;
+					}
+					default -> {
+						return null;
+					}
+				}
+			}
+			if (serverBits < MAX_WINDOW_BITS && !SMALL_WINDOWS) {
+				if (serverBitsOffered) {
+					// The answer may not exceed the offer (§7.1.2.1), and this runtime has only the full window.
+					logger.debug("Declined permessage-deflate with server_max_window_bits=" + serverBits
+							+ ": jzlib is not on the class path");
+					return null;
+				}
+				serverBits = MAX_WINDOW_BITS;
+			}
+			// The edge inflates any window; a smaller one is only asked for to spare the client's memory.
+			int askClientBits = Math.min(clientBits, this.settings.clientMaxWindowBits());
+			Integer clientAnswer = (clientBitsOffered && askClientBits < MAX_WINDOW_BITS) ? askClientBits : null;
+			return new ServerExtension(serverNoContext, clientNoContext, serverBits, serverBitsOffered, clientAnswer,
+					this.settings.threshold(), this.maxInflated);
+		}
+
+	}
+
+	private record ServerExtension(boolean serverNoContext, boolean clientNoContext, int serverBits,
+			boolean answerServerBits, Integer clientBits, long threshold, int maxInflated)
+			implements WebSocketServerExtension {
+
+		@Override
+		public int rsv() {
+			return RSV1;
+		}
+
+		@Override
+		public WebSocketExtensionEncoder newExtensionEncoder() {
+			return new MessageDeflater(COMPRESSION_LEVEL, this.serverBits, this.serverNoContext, this.threshold);
+		}
+
+		@Override
+		public WebSocketExtensionDecoder newExtensionDecoder() {
+			return new MessageInflater(this.clientNoContext, this.maxInflated);
+		}
+
+		@Override
+		public WebSocketExtensionData newReponseData() {
+			Map<String, String> parameters = new LinkedHashMap<>();
+			if (this.serverNoContext) {
+				parameters.put(SERVER_NO_CONTEXT, null);
+			}
+			if (this.clientNoContext) {
+				parameters.put(CLIENT_NO_CONTEXT, null);
+			}
+			if (this.answerServerBits) {
+				parameters.put(SERVER_MAX_WINDOW, Integer.toString(this.serverBits));
+			}
+			if (this.clientBits != null) {
+				parameters.put(CLIENT_MAX_WINDOW, Integer.toString(this.clientBits));
+			}
+			return new WebSocketExtensionData(EXTENSION, parameters);
+		}
+
+	}
+
+	/**
+	 * The edge as client: offers the leg's settings, and accepts an answer that keeps to the offer (RFC 7692
+	 * §7.1); any other answer fails the upstream's handshake.
+	 */
+	private static final class ClientHandshaker implements WebSocketClientExtensionHandshaker {
+
+		private final Compression settings;
+
+		private final int maxInflated;
+
+		/** The window the edge offers to keep to, or 15 when it does not offer one. */
+		private final int offeredClientBits;
+
+		ClientHandshaker(Compression settings, int maxInflated) {
+			this.settings = settings;
+			this.maxInflated = maxInflated;
+			this.offeredClientBits = SMALL_WINDOWS ? settings.clientMaxWindowBits() : MAX_WINDOW_BITS;
+		}
+
+		@Override
+		public WebSocketExtensionData newRequestData() {
+			Map<String, String> parameters = new LinkedHashMap<>();
+			if (this.settings.serverNoContextTakeover()) {
+				parameters.put(SERVER_NO_CONTEXT, null);
+			}
+			if (this.settings.clientNoContextTakeover()) {
+				parameters.put(CLIENT_NO_CONTEXT, null);
+			}
+			if (this.settings.serverMaxWindowBits() < MAX_WINDOW_BITS) {
+				parameters.put(SERVER_MAX_WINDOW, Integer.toString(this.settings.serverMaxWindowBits()));
+			}
+			// Offered only when the edge can keep to any window the upstream may then ask for (§7.1.2.2).
+			if (this.offeredClientBits < MAX_WINDOW_BITS) {
+				parameters.put(CLIENT_MAX_WINDOW, Integer.toString(this.offeredClientBits));
+			}
+			return new WebSocketExtensionData(EXTENSION, parameters);
+		}
+
+		@Override
+		public WebSocketClientExtension handshakeExtension(WebSocketExtensionData answer) {
+			if (!EXTENSION.equalsIgnoreCase(answer.name())) {
+				return null;
+			}
+			boolean serverNoContext = false;
+			boolean clientNoContext = this.settings.clientNoContextTakeover();
+			int clientBits = this.offeredClientBits;
+			for (Map.Entry<String, String> parameter : answer.parameters().entrySet()) {
+				String value = parameter.getValue();
+				switch (parameter.getKey().toLowerCase(Locale.ROOT)) {
+					case SERVER_NO_CONTEXT -> {
+						if (value != null) {
+							return null;
+						}
+						serverNoContext = true;
+					}
+					case CLIENT_NO_CONTEXT -> {
+						if (value != null) {
+							return null;
+						}
+						clientNoContext = true;
+					}
+					case SERVER_MAX_WINDOW -> {
+						int bits = windowBits(value);
+						if (bits < 0 || bits > this.settings.serverMaxWindowBits()) {
+							return null;
+						}
+					}
+					case CLIENT_MAX_WINDOW -> {
+						int bits = windowBits(value);
+						// Only an answer to an offer of client_max_window_bits may carry it (§7.1.2.2).
+						if (bits < 0 || this.offeredClientBits == MAX_WINDOW_BITS || bits > this.offeredClientBits) {
+							return null;
+						}
+						clientBits = bits;
+					}
+					default -> {
+						return null;
+					}
+				}
+			}
+			return new ClientExtension(serverNoContext, clientNoContext, clientBits, this.settings.threshold(),
+					this.maxInflated);
+		}
+
+	}
+
+	private record ClientExtension(boolean serverNoContext, boolean clientNoContext, int clientBits,
+			long threshold, int maxInflated) implements WebSocketClientExtension {
+
+		@Override
+		public int rsv() {
+			return RSV1;
+		}
+
+		@Override
+		public WebSocketExtensionEncoder newExtensionEncoder() {
+			return new MessageDeflater(COMPRESSION_LEVEL, this.clientBits, this.clientNoContext, this.threshold);
+		}
+
+		@Override
+		public WebSocketExtensionDecoder newExtensionDecoder() {
+			return new MessageInflater(this.serverNoContext, this.maxInflated);
+		}
+
 	}
 
 	/**
@@ -197,24 +462,6 @@ public final class Deflate {
 					|| msg instanceof ContinuationWebSocketFrame;
 		}
 
-	}
-
-	/** Compresses only messages of at least {@code threshold} bytes; inflates everything. */
-	private static WebSocketExtensionFilterProvider filters(long threshold) {
-		WebSocketExtensionFilter small = (WebSocketFrame frame) -> frame.content().readableBytes() < threshold;
-		return new WebSocketExtensionFilterProvider() {
-
-			@Override
-			public WebSocketExtensionFilter encoderFilter() {
-				return small;
-			}
-
-			@Override
-			public WebSocketExtensionFilter decoderFilter() {
-				return WebSocketExtensionFilter.NEVER_SKIP;
-			}
-
-		};
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.wsedge.netty;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
@@ -10,13 +12,16 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.wsedge.api.EdgeSession;
 import io.wsedge.policy.CloseCodes;
 import io.wsedge.engine.Leg;
 import io.wsedge.engine.LegListener;
@@ -38,6 +43,8 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 
 	/** The name under which legs sit in a pipeline. */
 	public static final String HANDLER_NAME = "wsedge.leg";
+
+	private static final Log logger = LogFactory.getLog(NettyLeg.class);
 
 	/** The highest close code a peer may send: 3000-4999 is the range for libraries and applications. */
 	private static final int MAX_CLOSE_CODE = 4999;
@@ -290,29 +297,46 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		DecompressionException inflating = find(cause, DecompressionException.class);
-		if (inflating != null) {
-			if (!this.violated) {
-				// Netty refuses a frame that would inflate past the payload limit (see Deflate).
-				boolean tooBig = String.valueOf(inflating.getMessage()).contains("maximum size");
-				violation(tooBig ? CloseCodes.MESSAGE_TOO_BIG : CloseCodes.PROTOCOL_ERROR,
-						tooBig ? "message too big when inflated" : "invalid compressed data");
-			}
-			return;
-		}
 		CorruptedWebSocketFrameException violation = findViolation(cause);
 		if (violation != null) {
-			// The decoder and the UTF-8 validator only report (see FrameDecoders): the session answers.
+			// The decoder, the inflater and the UTF-8 validator only report (see FrameDecoders, MessageInflater):
+			// the session answers.
 			if (!this.violated) {
 				violation(violation.closeStatus().code(), String.valueOf(violation.getMessage()));
 			}
 			return;
 		}
-		// Anything else (a reset connection, a TLS failure) ends in channelInactive, which the session
-		// handles; the error is not passed on, as the session has answered for it.
-		if (ctx.channel().isActive()) {
-			ctx.close();
+		if (find(cause, IOException.class) != null) {
+			// A reset connection or a TLS failure (an SSLException, maybe inside a DecoderException) ends in
+			// channelInactive, which the session handles.
+			if (ctx.channel().isActive()) {
+				ctx.close();
+			}
+			return;
 		}
+		if (this.violated) {
+			return;
+		}
+		// A fault of the edge or a codec. Logged once, without the payload or the request URI (its query string
+		// may hold credentials).
+		LegListener listener = this.listener;
+		String where = this.side.name().toLowerCase(Locale.ROOT) + " leg of "
+				+ ((listener instanceof EdgeSession session)
+						? "session " + session.id() + " on route '" + session.routeId() + "'" : "a session not started");
+		if (cause instanceof Error) {
+			logger.error("Error on the " + where, cause);
+		}
+		else {
+			logger.warn("Unexpected failure on the " + where, cause);
+		}
+		if (listener == null) {
+			// Still in the upstream's handshake: the dial fails, and the client gets its HTTP status.
+			this.violated = true;
+			ctx.close();
+			return;
+		}
+		// The session ends with close frames that say so: 1011 here, its policy on the other leg.
+		violation(CloseCodes.INTERNAL_ERROR, "internal error");
 	}
 
 	private void violation(int code, String reason) {

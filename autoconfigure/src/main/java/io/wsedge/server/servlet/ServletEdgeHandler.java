@@ -109,7 +109,10 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 				});
 		Principal principal = accepted.prepared().request().principal().orElse(null);
 		try {
-			this.upgradeStrategy.upgrade(httpRequest, new ServletServerHttpResponse(servletResponse),
+			// Tomcat must not negotiate permessage-deflate on its own (see WithoutExtensionOffers).
+			ServletServerHttpRequest upgradeRequest = new ServletServerHttpRequest(
+					new WithoutExtensionOffers(httpRequest.getServletRequest()));
+			this.upgradeStrategy.upgrade(upgradeRequest, new ServletServerHttpResponse(servletResponse),
 					accepted.subprotocol(), List.of(), principal, client, new HashMap<>());
 		}
 		catch (HandshakeFailureException ex) {
