@@ -195,7 +195,18 @@ public final class EdgeRoute {
 
 	@Override
 	public String toString() {
-		return "route '" + this.id + "' (" + this.path + " -> " + this.upstream + ")";
+		return "route '" + this.id + "' (" + this.path + " -> " + describe(this.upstream) + ")";
+	}
+
+	/**
+	 * An upstream URI as logs show it: scheme, host, port and path, never the query, which may carry secrets.
+	 * @param uri the URI
+	 * @return its description
+	 */
+	public static String describe(URI uri) {
+		String path = (uri.getRawPath() != null) ? uri.getRawPath() : "";
+		String port = (uri.getPort() != -1) ? ":" + uri.getPort() : "";
+		return uri.getScheme() + "://" + uri.getHost() + port + path;
 	}
 
 }

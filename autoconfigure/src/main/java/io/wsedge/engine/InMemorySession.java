@@ -164,6 +164,37 @@ public final class InMemorySession implements AutoCloseable {
 	}
 
 	/**
+	 * The client breaks the protocol, as a frame decoder reports it (RFC 6455 §7.1.7).
+	 * @param code the close status the violation implies, such as 1002
+	 * @param reason what was wrong
+	 */
+	public void clientBreaksProtocol(int code, String reason) {
+		onLoop(() -> {
+			this.session.onProtocolError(Side.CLIENT, code, reason);
+			return null;
+		});
+	}
+
+	/**
+	 * The upstream breaks the protocol, as a frame decoder reports it.
+	 * @param code the close status the violation implies, such as 1002
+	 * @param reason what was wrong
+	 */
+	public void upstreamBreaksProtocol(int code, String reason) {
+		onLoop(() -> {
+			this.session.onProtocolError(Side.UPSTREAM, code, reason);
+			return null;
+		});
+	}
+
+	/**
+	 * Closes both sides with the shutdown policy, as the drain does.
+	 */
+	public void shutdown() {
+		this.session.shutdown();
+	}
+
+	/**
 	 * What the session has done so far, read consistently on the session's thread.
 	 * @return the state now
 	 */

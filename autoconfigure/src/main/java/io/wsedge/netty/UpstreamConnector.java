@@ -91,17 +91,6 @@ public final class UpstreamConnector implements UpstreamDialer {
 				(key) -> NameResolverProvider.builder().build().newNameResolverGroup(key, preferNative));
 	}
 
-	/**
-	 * An upstream URI as it may appear in logs, metrics and health details: scheme, host, port and path, never
-	 * the query, which may carry the client's credentials ({@code ?access_token=...}), nor user information.
-	 * @param uri an upstream URI
-	 * @return {@code scheme://host[:port]/path}
-	 */
-	public static String describe(URI uri) {
-		String path = (uri.getRawPath() != null) ? uri.getRawPath() : "";
-		String port = (uri.getPort() != -1) ? ":" + uri.getPort() : "";
-		return uri.getScheme() + "://" + uri.getHost() + port + path;
-	}
 
 	/**
 	 * Dials an upstream and completes its WebSocket handshake within the route's connect timeout, with the
@@ -161,7 +150,7 @@ public final class UpstreamConnector implements UpstreamDialer {
 	}
 
 	static UpstreamException translate(URI uri, Throwable failure) {
-		String upstream = describe(uri);
+		String upstream = EdgeRoute.describe(uri);
 		RefusedAddressException refused = cause(failure, RefusedAddressException.class);
 		if (refused != null) {
 			return new UpstreamException(403, "Upstream " + upstream + " is outside wsedge.upstream-policy: "

@@ -21,7 +21,6 @@ import io.wsedge.engine.Leg;
 import io.wsedge.engine.ProxySession;
 import io.wsedge.engine.RouteMetrics;
 import io.wsedge.engine.UpstreamDialer.Upstream;
-import io.wsedge.netty.UpstreamConnector;
 import io.wsedge.netty.UpstreamException;
 import io.wsedge.policy.EdgePolicies;
 
@@ -88,7 +87,7 @@ public final class UpgradeFlow {
 			}
 			if (!this.policies.upstreams().allows(request.upstreamUri())) {
 				logger.warn("Upgrade refused on " + route + ": upstream "
-						+ UpstreamConnector.describe(request.upstreamUri()) + " is outside wsedge.upstream-policy: "
+						+ EdgeRoute.describe(request.upstreamUri()) + " is outside wsedge.upstream-policy: "
 						+ this.policies.upstreams().refusal(request.upstreamUri()));
 				return Mono.error(new HandshakeRefusedException(
 						new Refusal(403, "Forbidden: upstream not allowed")));

@@ -159,16 +159,18 @@ class DeflateConformanceIntegrationTests {
 	}
 
 	/**
-	 * Autobahn 12.x and 13.x: 1,000 compressed messages of 8-128 KB, whose compressed bytes are cut into
-	 * fragments of 256 B and more (so that some fragments inflate to nothing), sent and echoed in turn.
+	 * Autobahn 12.x and 13.x: compressed messages of 8-128 KB, whose compressed bytes are cut into fragments of
+	 * 256 B and more (so that some fragments inflate to nothing), sent and echoed in turn. The suite sends 1,000
+	 * per case; 300 here bring each of the 15 pairs of message and fragment size round 20 times, on a shared
+	 * compression context, in a fifth of the time.
 	 */
 	@ParameterizedTest
 	@EnumSource(Stack.class)
-	void thousandCompressedMessagesCutIntoSmallFragmentsAreEchoedIntact(Stack stack) throws Exception {
+	void compressedMessagesCutIntoSmallFragmentsAreEchoedIntact(Stack stack) throws Exception {
 		try (DeflateClient client = DeflateClient.connect(edge(stack).port(), "/ws/both", "permessage-deflate")) {
 			assertThat(client.compressing()).isEqualTo(stack == Stack.REACTIVE);
 			int[] fragments = { 256, 1024, 4096 };
-			for (int i = 0; i < 1000; i++) {
+			for (int i = 0; i < 300; i++) {
 				byte[] message = text((8 * 1024) << (i % 5), i);
 				client.sendCutCompressed(0x1, message, fragments[i % fragments.length]);
 				Message echo = client.readMessage();

@@ -63,6 +63,8 @@ public final class Bench {
 				      --no-nginx --no-interceptors --no-compression --no-servlet --no-pin
 				      --retries=2          runs a row again while other processes used over 25% of a core
 				      --histogram          the edge's heap by class around the idle pass
+				      --baseline=JAR       also runs the edge of another build (its benchmarks jar), as
+				                           target "baseline", beside this one in the plain pass
 				      --docs=docs/benchmarks.md   also write the results into that file
 				  jmh [JMH options]  the JMH suite, e.g. jmh -prof gc
 				  soak [--duration=10m --rate=2000 --connections=20 --docs=docs/soak.md]
@@ -78,6 +80,7 @@ public final class Bench {
 		boolean servlet = true;
 		boolean pin = true;
 		boolean histogram = false;
+		Path baseline = null;
 		int retries = 2;
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
@@ -125,6 +128,9 @@ public final class Bench {
 			else if (arg.equals("--histogram")) {
 				histogram = true;
 			}
+			else if (arg.startsWith("--baseline=")) {
+				baseline = Path.of(value);
+			}
 			else if (!arg.equals("--quick") && !arg.equals("--smoke")) {
 				throw new IllegalArgumentException("Unknown option: " + arg);
 			}
@@ -133,7 +139,10 @@ public final class Bench {
 				compression && settings.compression(), servlet && settings.servlet(), pin && settings.pin());
 		Path dir = Path.of(System.getProperty("java.io.tmpdir"),
 				"wsedge-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-		Report report = new Runner(settings, System.out, dir).histogram(histogram).retries(retries).run();
+		Report report = new Runner(settings, System.out, dir).histogram(histogram)
+			.retries(retries)
+			.baseline(baseline)
+			.run();
 		String markdown = report.markdown();
 		System.out.println();
 		System.out.println(markdown);

@@ -55,11 +55,22 @@ final class Child implements AutoCloseable {
 	 * @return the command
 	 */
 	static List<String> java(List<String> jvmOptions, String... args) {
+		return java(System.getProperty("java.class.path"), jvmOptions, args);
+	}
+
+	/**
+	 * The command that runs {@link Bench} from another class path, such as another build's benchmarks jar.
+	 * @param classPath the class path
+	 * @param jvmOptions options of the JVM
+	 * @param args arguments of {@link Bench}
+	 * @return the command
+	 */
+	static List<String> java(String classPath, List<String> jvmOptions, String... args) {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath);
 		command.add(Bench.class.getName());
 		command.addAll(List.of(args));
 		return command;

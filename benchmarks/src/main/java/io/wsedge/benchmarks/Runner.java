@@ -51,6 +51,12 @@ final class Runner {
 
 	private boolean histogram;
 
+	private Path baseline;
+
+	private Child baselineEdge;
+
+	private int baselinePort;
+
 	private int retries;
 
 	private String idleHistogram;
@@ -80,6 +86,17 @@ final class Runner {
 	 */
 	Runner retries(int retries) {
 		this.retries = retries;
+		return this;
+	}
+
+	/**
+	 * Also runs the edge of another build in the plain pass, as target {@code baseline}, so that a change is
+	 * measured against what it changes in one run.
+	 * @param jar the other build's benchmarks jar, or {@code null}
+	 * @return this runner
+	 */
+	Runner baseline(Path jar) {
+		this.baseline = jar;
 		return this;
 	}
 
@@ -113,6 +130,17 @@ final class Runner {
 			}
 			startEdge(upstreamPort, Mode.PLAIN);
 			List<Target> targets = targets(direct, null);
+			if (this.baseline != null) {
+				this.baselineEdge = Child.start("edge-baseline",
+						Child.java(this.baseline.toString(), this.settings.edgeJvm(), "edge",
+								"--upstream=ws://127.0.0.1:" + upstreamPort + "/echo"),
+						Pinning.PROXY_CORE, this.dir);
+				this.baselinePort = Integer
+					.parseInt(this.baselineEdge.awaitLine(BenchEdgeApplication.READY, Duration.ofSeconds(60)));
+				targets.add(2, new Target("baseline",
+						URI.create("ws://127.0.0.1:" + this.baselinePort + BenchEdgeApplication.PATH),
+						List.of(this.baselineEdge.pid()), null, false));
+			}
 			warmUp(client, targets, false);
 			for (Scenario scenario : this.settings.trafficScenarios()) {
 				for (Target target : targets) {
@@ -127,6 +155,10 @@ final class Runner {
 					}
 					recordIdle(measureIdle(client, target, this.settings.idleSessions()));
 				}
+			}
+			if (this.baselineEdge != null) {
+				this.baselineEdge.close();
+				this.baselineEdge = null;
 			}
 			if (this.settings.interceptors()) {
 				stopEdge();
@@ -166,6 +198,9 @@ final class Runner {
 		}
 		finally {
 			stopEdge();
+			if (this.baselineEdge != null) {
+				this.baselineEdge.close();
+			}
 			if (this.nginx != null) {
 				this.nginx.child().close();
 			}
