@@ -355,6 +355,9 @@ final class Runner {
 		if (this.edge != null) {
 			ours.add(this.edge.pid());
 		}
+		if (this.baselineEdge != null) {
+			ours.add(this.baselineEdge.pid());
+		}
 		if (this.nginx != null) {
 			ours.addAll(Proc.tree(this.nginx.child().pid()));
 		}
