@@ -13,7 +13,6 @@ import org.apache.commons.logging.LogFactory;
 
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.SessionSummary;
-import io.wsedge.upgrade.Refusal;
 
 /**
  * The stack-neutral core shared by every server adapter: it owns the open sessions, admits new ones under the

@@ -114,9 +114,10 @@ public final class MemoryBudget implements AutoCloseable {
 					if (remaining <= this.lowWater) {
 						break;
 					}
-					candidate.session().shed();
+					if (candidate.session().shed()) {
+						this.shed++;
+					}
 					remaining -= candidate.bytes();
-					this.shed++;
 				}
 			}
 			else if (this.over && total <= this.lowWater) {

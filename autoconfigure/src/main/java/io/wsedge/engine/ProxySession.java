@@ -87,6 +87,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private boolean ended;
 
+	/** Set by the memory budget's thread when it asks for the close, so that it asks once. */
+	private volatile boolean shedding;
+
 	private Admission admission;
 
 	private long lastActivity;
@@ -229,15 +232,21 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
-	 * Closes the session with the buffer-overflow policy because the edge as a whole holds too much; callable
-	 * from any thread.
+	 * Closes the session with the buffer-overflow policy because the edge as a whole holds too much; called by
+	 * the memory budget's thread, once per session.
+	 * @return whether this call asked for the close (false when an earlier one did)
 	 */
-	public void shed() {
+	public boolean shed() {
+		if (this.shedding) {
+			return false;
+		}
+		this.shedding = true;
 		execute(() -> {
 			if (!this.closing) {
 				policyClose(ClosePolicyKind.BUFFER_OVERFLOW, Side.CLIENT);
 			}
 		});
+		return true;
 	}
 
 	/**
@@ -355,9 +364,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 				+ ((client != null) ? client.queuedBytes() : 0) + ((upstream != null) ? upstream.queuedBytes() : 0);
 	}
 
-	/** Whether the session is closing; read from other threads as an estimate. */
+	/** Whether the session is closing or asked to; read by the memory budget's thread. */
 	boolean isClosing() {
-		return this.closing;
+		return this.closing || this.shedding;
 	}
 
 	boolean isEnded() {

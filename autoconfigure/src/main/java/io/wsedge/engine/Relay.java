@@ -106,7 +106,8 @@ final class Relay {
 		this.from = from;
 		this.chain = chain;
 		this.context = (chain.length > 0) ? new MessageContext(this) : null;
-		this.defaultMaxPayloadSize = limits.maxPayloadSize(from);
+		this.defaultMaxPayloadSize = (from == Side.CLIENT) ? limits.maxPayloadSize()
+				: limits.upstreamMaxPayloadSize();
 		this.maxPayloadSize = this.defaultMaxPayloadSize;
 		this.maxFragments = limits.maxFragments();
 		// A token bucket for client messages: the rate refills it, the burst is its size.

@@ -2,8 +2,6 @@ package io.wsedge.policy;
 
 import java.time.Duration;
 
-import io.wsedge.engine.Side;
-
 /**
  * The limits in force for the sessions of one route, resolved from the global and per-route settings.
  *
@@ -36,14 +34,6 @@ public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFr
 			Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(30),
 			Duration.ofSeconds(10), 0, 0, 0, false, 4096);
 
-	/**
-	 * The payload limit for messages from one side.
-	 * @param from the sender
-	 * @return the limit in bytes
-	 */
-	public long maxPayloadSize(Side from) {
-		return (from == Side.CLIENT) ? this.maxPayloadSize : this.upstreamMaxPayloadSize;
-	}
 
 	/**
 	 * Limits with only the size and time settings, the rest off; for tests and tools.
