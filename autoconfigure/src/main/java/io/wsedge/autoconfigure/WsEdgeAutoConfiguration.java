@@ -64,18 +64,12 @@ public final class WsEdgeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EdgeEngine wsEdgeEngine(WsEdgeProperties properties, ObjectProvider<SessionEndListener> listeners) {
-		Integer maxConnections = properties.getLimits().getMaxConnections();
-		if (maxConnections == null || maxConnections < 0) {
-			throw new InvalidConfigurationPropertyValueException("wsedge.limits.max-connections", maxConnections,
-					"Must be 0 (no cap) or positive.");
-		}
-		DataSize budget = properties.getLimits().getMaxTotalBufferedBytes();
+		WsEdgeProperties.Limits limits = properties.getLimits();
+		WsEdgePropertiesMapper.checkEdgeWide(limits);
+		DataSize budget = limits.getMaxTotalBufferedBytes();
+		// A quarter of the heap by default: room for the sessions' buffers, and for everything else.
 		long maxTotalBufferedBytes = (budget != null) ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
-		if (maxTotalBufferedBytes <= 0) {
-			throw new InvalidConfigurationPropertyValueException("wsedge.limits.max-total-buffered-bytes", budget,
-					"Must be a positive size, such as 256MB.");
-		}
-		return new EdgeEngine(listeners.orderedStream().toList(), maxConnections, maxTotalBufferedBytes);
+		return new EdgeEngine(listeners.orderedStream().toList(), limits.getMaxConnections(), maxTotalBufferedBytes);
 	}
 
 	@Bean

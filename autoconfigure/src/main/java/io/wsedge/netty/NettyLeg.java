@@ -341,11 +341,7 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 
 	private void violation(int code, String reason) {
 		this.violated = true;
-		report(new ProtocolError(code, reason));
-	}
-
-	private void report(ProtocolError error) {
-		event(error);
+		event(new ProtocolError(code, reason));
 	}
 
 	/** Passes an event to the session, holding it while there is none yet. Runs on the channel's loop. */
