@@ -44,10 +44,21 @@ public interface Leg {
 	boolean isWritable();
 
 	/**
-	 * Bytes written to this leg that its socket has not accepted yet.
+	 * Bytes written to this leg that wait for its peer: what a peer that does not read makes the edge hold,
+	 * held against {@code max-buffered-bytes}.
 	 * @return the queued bytes
 	 */
 	long queuedBytes();
+
+	/**
+	 * Everything the leg holds of what was written to it, for the edge's memory budget; more than
+	 * {@link #queuedBytes()} where the leg also keeps bytes for reasons of its own (the servlet leg joins the
+	 * fragments of a message before sending it). May be read from any thread.
+	 * @return the bytes held
+	 */
+	default long heldBytes() {
+		return queuedBytes();
+	}
 
 	/**
 	 * Starts or stops reading from the peer, the lever of backpressure.

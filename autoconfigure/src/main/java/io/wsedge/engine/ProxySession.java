@@ -361,7 +361,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 		Leg client = this.client.leg;
 		Leg upstream = this.upstream.leg;
 		return this.client.relay.heldBytes() + this.upstream.relay.heldBytes()
-				+ ((client != null) ? client.queuedBytes() : 0) + ((upstream != null) ? upstream.queuedBytes() : 0);
+				+ ((client != null) ? client.heldBytes() : 0) + ((upstream != null) ? upstream.heldBytes() : 0);
 	}
 
 	/** Whether the session is closing or asked to; read by the memory budget's thread. */

@@ -15,15 +15,13 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.health.WsEdgeHealthIndicator;
 import io.wsedge.metrics.MemoryBudgetMetrics;
 import io.wsedge.testsupport.EdgeApp;
 import io.wsedge.testsupport.EdgeApp.Stack;
+import io.wsedge.testsupport.InspectorConfiguration;
 import io.wsedge.testsupport.NoLeaks;
 import io.wsedge.testsupport.RawClient;
 import io.wsedge.testsupport.RawClient.Frame;
@@ -60,7 +58,7 @@ class MemoryBudgetIntegrationTests {
 		properties.put("wsedge.routes[0].id", "inspected");
 		properties.put("wsedge.routes[0].path", "/ws/inspected");
 		properties.put("wsedge.routes[0].upstream", upstream.uri("/echo").toString());
-		edge = EdgeApp.start(stack, properties, Inspector.class);
+		edge = EdgeApp.start(stack, properties, InspectorConfiguration.class);
 	}
 
 	@AfterParameterizedClassInvocation
@@ -129,16 +127,6 @@ class MemoryBudgetIntegrationTests {
 			last = status.getAsInt();
 		}
 		return last;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Inspector {
-
-		@Bean
-		ClientFrameInterceptor inspector() {
-			return (frame) -> frame.session();
-		}
-
 	}
 
 }

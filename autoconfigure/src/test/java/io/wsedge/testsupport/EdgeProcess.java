@@ -16,10 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
-import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.engine.EdgeEngine;
 
 /**
@@ -172,7 +169,8 @@ public final class EdgeProcess implements AutoCloseable {
 	 * @param args application arguments
 	 */
 	public static void main(String[] args) {
-		SpringApplication application = new SpringApplication(TestEdgeApplication.class, Interceptors.class);
+		SpringApplication application = new SpringApplication(TestEdgeApplication.class,
+				InspectorConfiguration.class);
 		application.addListeners((WebServerInitializedEvent event) -> System.out
 			.println("EDGE-PORT " + event.getWebServer().getPort()));
 		ConfigurableApplicationContext context = application.run(args);
@@ -192,17 +190,6 @@ public final class EdgeProcess implements AutoCloseable {
 		}, "edge-stats");
 		stats.setDaemon(true);
 		stats.start();
-	}
-
-	/** An interceptor, so that routes that include it assemble fragmented messages. */
-	@Configuration(proxyBeanMethods = false)
-	static class Interceptors {
-
-		@Bean
-		ClientFrameInterceptor inspector() {
-			return (frame) -> frame.session();
-		}
-
 	}
 
 }

@@ -265,8 +265,9 @@ final class ServletLeg implements Leg, WebSocketHandler {
 				&& (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
 			// The asynchronous endpoint sends whole messages only: the fragments are joined. The engine streams a
 			// message's fragments as they arrive where no interceptor needs it whole, so the joined bytes wait for
-			// the rest of the message, not for the client: they count against the buffer limits but not against
-			// writability, or the engine would stop reading the very fragments that complete the message.
+			// the rest of the message, not for the client: they count against the memory budget (heldBytes) but
+			// not against writability or max-buffered-bytes, or the engine would stop reading, or close for, the
+			// very fragments that complete the message. The payload limit bounds them.
 			this.joinedText = frame instanceof TextWebSocketFrame;
 			this.joined = ALLOCATOR.compositeBuffer(Integer.MAX_VALUE);
 			this.joined.addComponent(true, frame.content());
@@ -275,7 +276,7 @@ final class ServletLeg implements Leg, WebSocketHandler {
 		else {
 			this.outbound.add(frame);
 		}
-		if (this.writable && this.queuedBytes - this.joinedBytes > HIGH_WATER_MARK) {
+		if (this.writable && queuedBytes() > HIGH_WATER_MARK) {
 			this.writable = false;
 		}
 	}
@@ -292,6 +293,12 @@ final class ServletLeg implements Leg, WebSocketHandler {
 
 	@Override
 	public long queuedBytes() {
+		// Joined fragments wait for the rest of their message, not for the client (see write()).
+		return this.queuedBytes - this.joinedBytes;
+	}
+
+	@Override
+	public long heldBytes() {
 		return this.queuedBytes;
 	}
 
@@ -446,7 +453,7 @@ final class ServletLeg implements Leg, WebSocketHandler {
 			terminate();
 			return;
 		}
-		if (!this.writable && this.queuedBytes - this.joinedBytes < LOW_WATER_MARK) {
+		if (!this.writable && queuedBytes() < LOW_WATER_MARK) {
 			this.writable = true;
 			if (this.listener != null) {
 				this.listener.onWritabilityChanged(Side.CLIENT);
