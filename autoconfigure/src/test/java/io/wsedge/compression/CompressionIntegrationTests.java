@@ -86,7 +86,7 @@ class CompressionIntegrationTests {
 	@AfterAll
 	static void stop() {
 		edge.close();
-		upstream.disposeNow();
+		upstream.disposeNow(Duration.ofSeconds(30));
 	}
 
 	private static String json(int size) {

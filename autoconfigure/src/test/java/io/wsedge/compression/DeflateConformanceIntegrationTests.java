@@ -102,7 +102,7 @@ class DeflateConformanceIntegrationTests {
 	static void stop() {
 		reactive.close();
 		servlet.close();
-		upstream.disposeNow();
+		upstream.disposeNow(Duration.ofSeconds(30));
 	}
 
 	private static EdgeApp edge(Stack stack) {

@@ -89,6 +89,7 @@ class ChurnIntegrationTests {
 		assertThat(done).hasValue(cycles);
 		edge.awaitNoSessions();
 		assertThat(edge.engine().admittedCount()).isZero();
+		upstream.awaitNoConnections(Duration.ofSeconds(30));
 	}
 
 	@Test
@@ -120,6 +121,7 @@ class ChurnIntegrationTests {
 			.block(Duration.ofMinutes(1));
 		edge.awaitNoSessions();
 		assertThat(edge.engine().admittedCount()).isZero();
+		upstream.awaitNoConnections(Duration.ofSeconds(30));
 		open.forEach(Connection::dispose);
 	}
 

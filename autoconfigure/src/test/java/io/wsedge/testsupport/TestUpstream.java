@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.KeyManagerFactory;
 
@@ -57,11 +58,20 @@ public final class TestUpstream implements AutoCloseable {
 
 	private final DisposableServer server;
 
+	private final AtomicInteger openConnections = new AtomicInteger();
+
 	private final boolean secure;
 
 	private TestUpstream(boolean secure) {
 		this.secure = secure;
-		HttpServer server = HttpServer.create().host("127.0.0.1").port(0).route(this::routes);
+		HttpServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.doOnConnection((connection) -> {
+				this.openConnections.incrementAndGet();
+				connection.onDispose(this.openConnections::decrementAndGet);
+			})
+			.route(this::routes);
 		if (secure) {
 			server = server.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(keyManagers())));
 		}
@@ -79,6 +89,31 @@ public final class TestUpstream implements AutoCloseable {
 
 	public int port() {
 		return this.server.port();
+	}
+
+	/** TCP connections open to this upstream now. */
+	public int openConnections() {
+		return this.openConnections.get();
+	}
+
+	/**
+	 * Waits until no TCP connection is open to this upstream: the edge let go of every upstream connection.
+	 * @param timeout how long to wait
+	 */
+	public void awaitNoConnections(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.openConnections.get() > 0 && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		if (this.openConnections.get() > 0) {
+			throw new AssertionError(this.openConnections.get() + " upstream connections still open after " + timeout);
+		}
 	}
 
 	public URI uri(String path) {
@@ -222,7 +257,9 @@ public final class TestUpstream implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.server.disposeNow(Duration.ofSeconds(5));
+		// Generous: a loaded 2-core CI machine needs more than Reactor Netty's default after thousands of sessions;
+		// whether the edge let go of its upstream connections is asserted by awaitNoConnections, not here.
+		this.server.disposeNow(Duration.ofSeconds(30));
 	}
 
 	private static KeyManagerFactory keyManagers() {

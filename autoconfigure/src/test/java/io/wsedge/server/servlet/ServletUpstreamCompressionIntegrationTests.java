@@ -53,7 +53,7 @@ class ServletUpstreamCompressionIntegrationTests {
 			edge.close();
 		}
 		if (upstream != null) {
-			upstream.disposeNow();
+			upstream.disposeNow(Duration.ofSeconds(30));
 		}
 	}
 
