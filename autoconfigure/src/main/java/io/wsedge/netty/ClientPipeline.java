@@ -4,7 +4,6 @@ import java.util.List;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import reactor.netty.NettyPipeline;
 
 import io.wsedge.engine.EdgeRoute;
@@ -52,7 +51,7 @@ public final class ClientPipeline {
 		// The edge is the server here: client frames must be masked (RFC 6455 §5.1).
 		FrameDecoders.reportViolations(pipeline, true, limits.maxFrameSize());
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, UpstreamConnector.UTF8_VALIDATOR_NAME,
-				new Utf8FrameValidator(false))
+				new TextValidator())
 			.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, leg);
 		Deflate.meter(pipeline, route.metrics(), Side.CLIENT);
 		return leg;

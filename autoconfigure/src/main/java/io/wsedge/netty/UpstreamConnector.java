@@ -13,7 +13,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.resolver.AddressResolverGroup;
 import reactor.core.publisher.Mono;
@@ -145,7 +144,7 @@ public final class UpstreamConnector implements UpstreamDialer {
 		}
 		channel.pipeline()
 			.addBefore(NettyPipeline.ReactiveBridge, UpstreamHandshakeAdapter.NAME, handshake)
-			.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR_NAME, new Utf8FrameValidator(false))
+			.addBefore(NettyPipeline.ReactiveBridge, UTF8_VALIDATOR_NAME, new TextValidator())
 			.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, leg);
 	}
 
