@@ -50,6 +50,7 @@ public final class ClientPipeline {
 		ChannelPipeline pipeline = channel.pipeline();
 		// The edge is the server here: client frames must be masked (RFC 6455 §5.1).
 		FrameDecoders.reportViolations(pipeline, true, limits.maxFrameSize());
+		FrameEncoder.install(pipeline, true);
 		pipeline.addBefore(NettyPipeline.ReactiveBridge, UpstreamConnector.UTF8_VALIDATOR_NAME,
 				new TextValidator())
 			.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, leg);

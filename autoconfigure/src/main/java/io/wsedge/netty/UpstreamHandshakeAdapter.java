@@ -18,7 +18,7 @@ import io.wsedge.engine.Side;
  * <li>the {@code Origin} that the handshaker makes up when the client sent none is removed, so that the
  * upstream sees what the client sent;</li>
  * <li>the handshaker's frame decoder is swapped for one that reports violations instead of answering them
- * (see {@link FrameDecoders});</li>
+ * (see {@link FrameDecoders}), and its encoder for the edge's own (see {@link FrameEncoder});</li>
  * <li>the compression meters go in once the extension's codecs are (see {@link Deflate#meter}), on whichever
  * server stack the client is.</li>
  * </ul>
@@ -62,6 +62,7 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 			// The handshaker finishes the handshake while the response passes on, installing its decoder.
 			super.channelRead(ctx, msg);
 			FrameDecoders.reportViolations(ctx.pipeline(), false, this.maxFramePayload);
+			FrameEncoder.install(ctx.pipeline(), false);
 			Deflate.meter(ctx.pipeline(), this.metrics, Side.UPSTREAM);
 			ctx.pipeline().remove(this);
 			return;
