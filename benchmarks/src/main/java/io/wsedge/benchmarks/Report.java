@@ -31,16 +31,20 @@ final class Report {
 
 	private final String nginxVersion;
 
+	private final String haproxyVersion;
+
 	private final List<Traffic> traffic;
 
 	private final List<Idle> idle;
 
 	private final ZonedDateTime date = ZonedDateTime.now();
 
-	Report(Runner.Settings settings, boolean pinned, String nginxVersion, List<Traffic> traffic, List<Idle> idle) {
+	Report(Runner.Settings settings, boolean pinned, String nginxVersion, String haproxyVersion,
+			List<Traffic> traffic, List<Idle> idle) {
 		this.settings = settings;
 		this.pinned = pinned;
 		this.nginxVersion = nginxVersion;
+		this.haproxyVersion = haproxyVersion;
 		this.traffic = traffic;
 		this.idle = idle;
 	}
@@ -107,10 +111,12 @@ final class Report {
 			.append("), Java ")
 			.append(Runtime.version())
 			.append(", ")
-			.append(this.pinned ? "edge and nginx pinned to core 0, load client and upstream to core 1"
+			.append(this.pinned ? "edge, nginx and HAProxy pinned to core 0, load client and upstream to core 1"
 					: "not pinned")
 			.append(", nginx ")
-			.append((this.nginxVersion != null) ? this.nginxVersion : "not installed")
+			.append((this.nginxVersion != null) ? this.nginxVersion : "not run")
+			.append(", HAProxy ")
+			.append((this.haproxyVersion != null) ? this.haproxyVersion : "not run")
 			.append(". Windows: ")
 			.append(this.settings.warmup().toMillis() / 1000.0)
 			.append(" s warm-up, ")

@@ -19,8 +19,9 @@ import io.wsedge.benchmarks.load.LoadClient;
 import io.wsedge.benchmarks.load.Workload;
 
 /**
- * Runs every scenario against the direct upstream, the edge and nginx (when installed) in the same run, and
- * reports them side by side. The edge and nginx run alone on core 0; this process (the load client) and the
+ * Runs every scenario against the direct upstream, the edge, nginx and HAProxy (each when installed) in the same
+ * run, and reports them side by side. The edge and the reference proxies run alone on core 0 (only one of them
+ * carries traffic at a time); this process (the load client) and the
  * upstream share core 1. Every figure is taken over the same measured window: the counters of the load
  * client, and the CPU time of every process from /proc, from which the CPU other processes used is derived.
  */
@@ -48,6 +49,8 @@ final class Runner {
 	private int edgePort;
 
 	private Nginx.Running nginx;
+
+	private HAProxy.Running haproxy;
 
 	private boolean histogram;
 
@@ -111,12 +114,14 @@ final class Runner {
 		}
 		boolean pinned = Pinning.pinSelf();
 		this.out.println("wsedge benchmark: " + Proc.cores() + " cores, " + Proc.cpuModel() + ", Java "
-				+ Runtime.version() + (pinned ? "; edge and nginx on core 0, load client and upstream on core 1"
+				+ Runtime.version() + (pinned ? "; edge, nginx and HAProxy on core 0, load client and upstream on core 1"
 						: "; not pinned (taskset missing, one core, or --no-pin)"));
 		this.out.println("logs in " + this.dir);
 		Files.createDirectories(this.dir);
 		String nginxVersion = Nginx.installed() && this.settings.nginx() ? Nginx.version() : null;
-		Report report = new Report(this.settings, pinned, nginxVersion, this.traffic, this.idle);
+		String haproxyVersion = HAProxy.installed() && this.settings.haproxy() ? HAProxy.version() : null;
+		warnAboutStrangers();
+		Report report = new Report(this.settings, pinned, nginxVersion, haproxyVersion, this.traffic, this.idle);
 		try (LoadClient client = new LoadClient(1)) {
 			this.upstream = Child.start("upstream", Child.java(List.of("-Xms256m", "-Xmx1g"), "upstream",
 					"--threads=" + UPSTREAM_THREADS), Pinning.LOAD_CORE, this.dir);
@@ -127,6 +132,12 @@ final class Runner {
 			}
 			else {
 				this.out.println("nginx: " + (Nginx.installed() ? "off (--no-nginx)" : "not installed"));
+			}
+			if (haproxyVersion != null) {
+				this.haproxy = HAProxy.start(upstreamPort, this.dir.resolve("haproxy"));
+			}
+			else {
+				this.out.println("haproxy: " + (HAProxy.installed() ? "off (--no-haproxy)" : "not installed"));
 			}
 			startEdge(upstreamPort, Mode.PLAIN);
 			List<Target> targets = targets(direct, null);
@@ -204,6 +215,9 @@ final class Runner {
 			if (this.nginx != null) {
 				this.nginx.child().close();
 			}
+			if (this.haproxy != null) {
+				this.haproxy.child().close();
+			}
 			if (this.upstream != null) {
 				this.upstream.close();
 			}
@@ -219,6 +233,10 @@ final class Runner {
 		if (this.nginx != null) {
 			targets.add(new Target("nginx", URI.create("ws://127.0.0.1:" + this.nginx.port() + "/echo"),
 					Proc.tree(this.nginx.child().pid()), null, false));
+		}
+		if (this.haproxy != null) {
+			targets.add(new Target("haproxy", URI.create("ws://127.0.0.1:" + this.haproxy.port() + "/echo"),
+					Proc.tree(this.haproxy.child().pid()), null, false));
 		}
 		return targets;
 	}
@@ -361,9 +379,31 @@ final class Runner {
 		if (this.nginx != null) {
 			ours.addAll(Proc.tree(this.nginx.child().pid()));
 		}
+		if (this.haproxy != null) {
+			ours.addAll(Proc.tree(this.haproxy.child().pid()));
+		}
 		long[] machine = Proc.machine();
 		long load = Proc.cpuNanos(ProcessHandle.current().pid()) + Proc.cpuNanos(this.upstream.pid());
 		return new Cpu(Proc.cpuNanos(target.proxyPids()), load, machine[0] - Proc.cpuNanos(ours), machine[1]);
+	}
+
+	/**
+	 * Says so when nginx or HAProxy processes run that this runner did not start, such as the system services
+	 * Debian's packages may start on installation: their CPU would count as other CPU, and they may hold ports.
+	 */
+	private void warnAboutStrangers() {
+		List<String> strangers = ProcessHandle.allProcesses()
+			.filter((process) -> process.info()
+				.command()
+				.map((command) -> command.endsWith("/nginx") || command.endsWith("/haproxy"))
+				.orElse(false))
+			.map((process) -> process.pid() + " " + process.info().commandLine().orElse(""))
+			.toList();
+		if (!strangers.isEmpty()) {
+			this.out.println("WARNING: nginx or HAProxy processes not started by this runner are running; they "
+					+ "disturb the run (stop them, for example 'service nginx stop; service haproxy stop'):");
+			strangers.forEach((stranger) -> this.out.println("  " + stranger));
+		}
 	}
 
 	private void record(Traffic row) {
@@ -404,6 +444,21 @@ final class Runner {
 	record Scenario(String id, Workload workload) {
 	}
 
+	/**
+	 * Which targets, passes and pinning a run may use ({@code --no-...} options switch them off).
+	 *
+	 * @param nginx nginx, when installed
+	 * @param haproxy HAProxy, when installed
+	 * @param interceptors the pass with the demo's interceptors
+	 * @param light the pass with the three light interceptors
+	 * @param compression the permessage-deflate pass
+	 * @param servlet the servlet stack's pass
+	 * @param pin pinning to cores
+	 */
+	record Switches(boolean nginx, boolean haproxy, boolean interceptors, boolean light, boolean compression,
+			boolean servlet, boolean pin) {
+	}
+
 	/** CPU time counters at one moment, or their difference over a window. */
 	private record Cpu(long proxy, long load, long other, long softirq) {
 
@@ -427,20 +482,23 @@ final class Runner {
 	 * @param fanIn connections of the fan-in scenario, one message per second each
 	 * @param idleSessions idle sessions, 0 to skip
 	 * @param nginx whether to run nginx when installed
+	 * @param haproxy whether to run HAProxy when installed
 	 * @param interceptors whether to run the scenarios again with the demo-like interceptors
+	 * @param light whether to run the scenarios again with the three light interceptors
 	 * @param compression whether to run the scenarios again with permessage-deflate on both legs
+	 * @param servlet whether to run the scenarios again on the servlet stack
 	 * @param pin whether to pin processes to cores
 	 * @param edgeJvm the edge's JVM options
 	 */
 	record Settings(Duration warmup, Duration measure, Duration pause, int connections, int inFlight, int latencyRate,
-			int latencyConnections, int fanIn, int idleSessions, boolean nginx, boolean interceptors,
-			boolean compression, boolean servlet, boolean pin, List<String> edgeJvm) {
+			int latencyConnections, int fanIn, int idleSessions, boolean nginx, boolean haproxy, boolean interceptors,
+			boolean light, boolean compression, boolean servlet, boolean pin, List<String> edgeJvm) {
 
 		static final List<String> EDGE_JVM = List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m");
 
 		static Settings defaults() {
 			return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(8), Duration.ofMillis(500), 64, 16, 5000,
-					64, 1000, 9000, true, true, true, true, true, EDGE_JVM);
+					64, 1000, 9000, true, true, true, true, true, true, true, EDGE_JVM);
 		}
 
 		/** Every scenario at full size, shorter windows: about two minutes. */
@@ -451,32 +509,36 @@ final class Runner {
 		/** Every scenario once, small and short, for CI: no figure of it means anything. */
 		static Settings smoke() {
 			return new Settings(Duration.ofMillis(300), Duration.ofMillis(700), Duration.ofMillis(100), 8, 4, 400,
-					8, 50, 200, true, true, true, true, false, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+					8, 50, 200, true, true, true, true, true, true, false,
+					List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
 		}
 
 		Settings withTimes(Duration warmup, Duration measure) {
 			return new Settings(warmup, measure, this.pause, this.connections, this.inFlight, this.latencyRate,
-					this.latencyConnections, this.fanIn, this.idleSessions, this.nginx, this.interceptors,
-					this.compression, this.servlet, this.pin, this.edgeJvm);
+					this.latencyConnections, this.fanIn, this.idleSessions, this.nginx, this.haproxy,
+					this.interceptors, this.light, this.compression, this.servlet, this.pin, this.edgeJvm);
 		}
 
 		Settings withIdleSessions(int sessions) {
 			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
-					this.latencyRate, this.latencyConnections, this.fanIn, sessions, this.nginx, this.interceptors,
-					this.compression, this.servlet, this.pin, this.edgeJvm);
+					this.latencyRate, this.latencyConnections, this.fanIn, sessions, this.nginx, this.haproxy,
+					this.interceptors, this.light, this.compression, this.servlet, this.pin, this.edgeJvm);
 		}
 
 		Settings withFanIn(int connections) {
 			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
 					this.latencyRate, this.latencyConnections, connections, this.idleSessions, this.nginx,
-					this.interceptors, this.compression, this.servlet, this.pin, this.edgeJvm);
+					this.haproxy, this.interceptors, this.light, this.compression, this.servlet, this.pin,
+					this.edgeJvm);
 		}
 
-		Settings withSwitches(boolean nginx, boolean interceptors, boolean compression, boolean servlet,
-				boolean pin) {
+		/** Switches targets, passes and pinning off where {@code on} is false; never on again. */
+		Settings withSwitches(Switches on) {
 			return new Settings(this.warmup, this.measure, this.pause, this.connections, this.inFlight,
-					this.latencyRate, this.latencyConnections, this.fanIn, this.idleSessions, nginx, interceptors,
-					compression, servlet, pin, this.edgeJvm);
+					this.latencyRate, this.latencyConnections, this.fanIn, this.idleSessions, this.nginx && on.nginx(),
+					this.haproxy && on.haproxy(), this.interceptors && on.interceptors(), this.light && on.light(),
+					this.compression && on.compression(), this.servlet && on.servlet(), this.pin && on.pin(),
+					this.edgeJvm);
 		}
 
 		List<Scenario> trafficScenarios() {

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs every load scenario once, small and short, through the real runner: the echo upstream and the edge in
- * processes of their own, nginx too when it is installed. No figure is asserted, only that every scenario
+ * processes of their own, nginx and HAProxy too when they are installed. No figure is asserted, only that every scenario
  * produced its report and that messages flowed without errors.
  */
 class LoadScenariosIntegrationTests {
@@ -33,7 +34,13 @@ class LoadScenariosIntegrationTests {
 		try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
 			report = new Runner(settings, out, this.dir).run();
 		}
-		List<String> targets = Nginx.installed() ? List.of("direct", "edge", "nginx") : List.of("direct", "edge");
+		List<String> targets = new ArrayList<>(List.of("direct", "edge"));
+		if (Nginx.installed()) {
+			targets.add("nginx");
+		}
+		if (HAProxy.installed()) {
+			targets.add("haproxy");
+		}
 		List<String> scenarios = List.of("text-64B", "binary-16KiB", "latency-256B", "fan-in");
 		for (String scenario : scenarios) {
 			for (String target : targets) {
