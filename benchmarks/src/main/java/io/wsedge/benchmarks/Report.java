@@ -237,7 +237,8 @@ final class Report {
 	}
 
 	private static String baseScenario(String scenario) {
-		return scenario.replace("+interceptors", "");
+		// The passes without a direct row of their own are compared with the plain direct run.
+		return scenario.replace("+interceptors", "").replace("+light", "").replace("+servlet", "");
 	}
 
 	private static String fmt(String format, Object... args) {

@@ -180,6 +180,16 @@ final class Runner {
 					record(measure(client, scenario, scenario.id() + "+interceptors", edge));
 				}
 			}
+			if (this.settings.light()) {
+				// Issue 14's three light interceptors: a text check, a session attribute, an upstream rewrite.
+				stopEdge();
+				startEdge(upstreamPort, Mode.LIGHT);
+				Target edge = targets(direct, null).get(1);
+				warmUp(client, List.of(edge), false);
+				for (Scenario scenario : this.settings.trafficScenarios()) {
+					record(measure(client, scenario, scenario.id() + "+light", edge));
+				}
+			}
 			if (this.settings.compression()) {
 				// Both legs compress: the client and the upstream offer and accept permessage-deflate. Through
 				// nginx they negotiate it end to end, and nginx relays compressed frames.
@@ -245,6 +255,9 @@ final class Runner {
 		List<String> args = new ArrayList<>(List.of("edge", "--upstream=ws://127.0.0.1:" + upstreamPort + "/echo"));
 		if (mode == Mode.INTERCEPTORS) {
 			args.add("--interceptors");
+		}
+		else if (mode == Mode.LIGHT) {
+			args.add("--light-interceptors");
 		}
 		else if (mode == Mode.COMPRESSION) {
 			args.add("--compression");
@@ -419,7 +432,7 @@ final class Runner {
 	/** How the edge runs. */
 	private enum Mode {
 
-		PLAIN, INTERCEPTORS, COMPRESSION, SERVLET
+		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET
 
 	}
 
