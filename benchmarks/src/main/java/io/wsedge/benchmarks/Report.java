@@ -61,11 +61,11 @@ final class Report {
 
 	static String line(Idle row) {
 		return String.format(Locale.ROOT,
-				"%-28s %-7s %6d sessions %7.0f handshakes/s  RSS %6.1f KB/session  heap %6.1f KB/session"
-						+ "  proxy %5.0f us/handshake%s",
+				"%-28s %-7s %6d sessions %7.0f handshakes/s  RSS %6.1f KB/session (%6.1f used)"
+						+ "  heap %6.1f KB/session (%6.1f used)  proxy %5.0f us/handshake%s",
 				"idle", row.target(), row.sessions(), row.handshakesPerSecond(), row.rssPerSessionKb(),
-				row.heapPerSessionKb(), row.cpuMicrosPerHandshake(),
-				(row.failed() > 0) ? "  FAILED " + row.failed() : "");
+				row.rssPerUsedSessionKb(), row.heapPerSessionKb(), row.heapPerUsedSessionKb(),
+				row.cpuMicrosPerHandshake(), (row.failed() > 0) ? "  FAILED " + row.failed() : "");
 	}
 
 	private static String note(Traffic row) {
@@ -140,17 +140,21 @@ final class Report {
 		}
 		if (!this.idle.isEmpty()) {
 			md.append("\n| Idle sessions | Target | sessions | handshakes/s | vs direct | RSS KB/session "
-					+ "| live heap KB/session | proxy CPU µs/handshake |\n");
-			md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+					+ "| live heap KB/session | RSS KB/session after a message | live heap KB/session after a message "
+					+ "| proxy CPU µs/handshake |\n");
+			md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 			Optional<Idle> direct = this.idle.stream().filter((row) -> row.target().equals("direct")).findFirst();
 			for (Idle row : this.idle) {
 				boolean isDirect = row.target().equals("direct");
-				md.append(fmt("| idle | %s | %d%s | %.0f | %s | %s | %s | %s |\n", row.target(), row.sessions(),
+				md.append(fmt("| idle | %s | %d%s | %.0f | %s | %s | %s | %s | %s | %s |\n", row.target(),
+						row.sessions(),
 						(row.failed() > 0) ? " (" + row.failed() + " failed)" : "", row.handshakesPerSecond(),
 						direct.map((d) -> fmt("%.2fx", row.handshakesPerSecond() / d.handshakesPerSecond()))
 							.orElse(""),
 						isDirect ? "-" : fmt("%.1f", row.rssPerSessionKb()),
 						row.heapBefore() < 0 ? "-" : fmt("%.1f", row.heapPerSessionKb()),
+						isDirect ? "-" : fmt("%.1f", row.rssPerUsedSessionKb()),
+						row.heapBefore() < 0 ? "-" : fmt("%.1f", row.heapPerUsedSessionKb()),
 						isDirect ? "-" : fmt("%.0f", row.cpuMicrosPerHandshake())));
 			}
 		}

@@ -347,8 +347,16 @@ final class Runner {
 			Thread.sleep(settle(sessions));
 			long rssOpen = Proc.rssBytes(target.proxyPids());
 			long heapOpen = target.edge() ? heap() : -1;
+			String opened = histogram
+					? HeapHistogram.of(this.edge.pid()).growthSince(classesBefore, sessions, 30) : null;
+			// Then one message through each session and back: buffers that appear on first use count too.
+			long echoed = run.echoOnce(Duration.ofSeconds(60));
+			Thread.sleep(settle(sessions));
+			long rssUsed = Proc.rssBytes(target.proxyPids());
+			long heapUsed = target.edge() ? heap() : -1;
 			if (histogram) {
-				this.idleHistogram = HeapHistogram.of(this.edge.pid()).growthSince(classesBefore, sessions, 30);
+				String used1 = HeapHistogram.of(this.edge.pid()).growthSince(classesBefore, sessions, 30);
+				this.idleHistogram = "Opened:\n\n" + opened + "\nAfter one message through each:\n\n" + used1;
 				Files.writeString(this.dir.resolve("edge-idle-histogram.md"), this.idleHistogram);
 				this.out.println(this.idleHistogram);
 			}
@@ -356,8 +364,12 @@ final class Runner {
 				this.out.println("  " + run.failedHandshakes() + " handshakes failed on " + target.name() + ", first: "
 						+ run.firstFailure());
 			}
+			if (echoed < run.openConnections()) {
+				this.out.println("  only " + echoed + " of " + run.openConnections() + " sessions echoed a message on "
+						+ target.name());
+			}
 			return new Idle(target.name(), run.openConnections(), run.failedHandshakes(), run.handshakeNanos(),
-					used.proxy(), rssBefore, rssOpen, heapBefore, heapOpen, used.other());
+					used.proxy(), rssBefore, rssOpen, heapBefore, heapOpen, used.other(), echoed, rssUsed, heapUsed);
 		}
 		finally {
 			// Lets the proxy finish closing before the next pass measures it.
