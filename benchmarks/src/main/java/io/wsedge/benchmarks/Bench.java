@@ -65,6 +65,8 @@ public final class Bench {
 				      --no-pin             no pinning to cores
 				      --retries=2          runs a row again while other processes used over 25% of a core
 				      --histogram          the edge's heap by class around the idle pass
+				      --jfr                a JFR recording of each edge and where its time went in each
+				                           measured window (in the run's log directory, jfr/)
 				      --baseline=JAR       also runs the edge of another build (its benchmarks jar), as
 				                           target "baseline", beside this one in the plain pass
 				      --docs=docs/benchmarks.md   also write the results into that file
@@ -84,6 +86,7 @@ public final class Bench {
 		boolean servlet = true;
 		boolean pin = true;
 		boolean histogram = false;
+		boolean jfr = false;
 		Path baseline = null;
 		int retries = 2;
 		for (String arg : args) {
@@ -135,6 +138,9 @@ public final class Bench {
 			else if (arg.startsWith("--retries=")) {
 				retries = Integer.parseInt(value);
 			}
+			else if (arg.equals("--jfr")) {
+				jfr = true;
+			}
 			else if (arg.equals("--histogram")) {
 				histogram = true;
 			}
@@ -150,6 +156,7 @@ public final class Bench {
 		Path dir = Path.of(System.getProperty("java.io.tmpdir"),
 				"wsedge-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 		Report report = new Runner(settings, System.out, dir).histogram(histogram)
+			.jfr(jfr)
 			.retries(retries)
 			.baseline(baseline)
 			.run();

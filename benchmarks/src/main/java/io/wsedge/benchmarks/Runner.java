@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,6 +65,16 @@ final class Runner {
 
 	private String idleHistogram;
 
+	private boolean jfr;
+
+	/** The edge's measured windows since it started, profiled from its recording when it stops. */
+	private final List<Profiled> profiled = new ArrayList<>();
+
+	/** The window {@link #measureOnce} measured last, when profiling. */
+	private Profiled lastWindow;
+
+	private Mode mode;
+
 	Runner(Settings settings, PrintStream out, Path dir) {
 		this.settings = settings;
 		this.out = out;
@@ -100,6 +111,17 @@ final class Runner {
 	 */
 	Runner baseline(Path jar) {
 		this.baseline = jar;
+		return this;
+	}
+
+	/**
+	 * Records a JFR of each edge ({@code settings=profile}) and writes, when the edge stops, where its time went
+	 * in each measured window.
+	 * @param jfr whether to
+	 * @return this runner
+	 */
+	Runner jfr(boolean jfr) {
+		this.jfr = jfr;
 		return this;
 	}
 
@@ -162,9 +184,9 @@ final class Runner {
 				for (Target target : targets) {
 					if (this.settings.idleSessions() >= 1000) {
 						// The handshake path gets its own warm-up, then the measured pass.
-						measureIdle(client, target, 1000);
+						measureIdle(client, target, 1000, false);
 					}
-					recordIdle(measureIdle(client, target, this.settings.idleSessions()));
+					recordIdle(measureIdle(client, target, this.settings.idleSessions(), true));
 				}
 			}
 			if (this.baselineEdge != null) {
@@ -265,15 +287,77 @@ final class Runner {
 		else if (mode == Mode.SERVLET) {
 			args.add("--servlet");
 		}
+		List<String> jvm = new ArrayList<>(this.settings.edgeJvm());
+		if (this.jfr) {
+			// The windows are cut out of the recording when the edge stops.
+			jvm.add("-XX:StartFlightRecording=name=bench,settings=" + jfrSettings());
+		}
+		this.mode = mode;
 		this.edge = Child.start("edge-" + mode.name().toLowerCase(java.util.Locale.ROOT),
-				Child.java(this.settings.edgeJvm(), args.toArray(String[]::new)), Pinning.PROXY_CORE, this.dir);
+				Child.java(jvm, args.toArray(String[]::new)), Pinning.PROXY_CORE, this.dir);
 		this.edgePort = Integer.parseInt(this.edge.awaitLine(BenchEdgeApplication.READY, Duration.ofSeconds(60)));
 	}
 
 	private void stopEdge() {
+		if (this.edge != null && this.jfr && !this.profiled.isEmpty()) {
+			profile();
+		}
+		this.profiled.clear();
 		if (this.edge != null) {
 			this.edge.close();
 			this.edge = null;
+		}
+	}
+
+	/**
+	 * JFR's {@code profile} settings with Java stacks sampled every millisecond instead of every 10: at 10 ms a
+	 * 4 s window of a busy edge yields only some hundred samples, as the sampler shares the edge's one core.
+	 * @return the settings file, or {@code profile} when the JDK's file is not where it should be
+	 */
+	private String jfrSettings() throws IOException {
+		Path profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc");
+		if (!Files.isReadable(profile)) {
+			return "profile";
+		}
+		String settings = Files.readString(profile)
+			.replaceFirst("(?<head><event name=\"jdk.ExecutionSample\">\\s*<setting name=\"enabled\"[^<]*</setting>\\s*"
+					+ "<setting name=\"period\"[^>]*>)[^<]*", "${head}1 ms");
+		Path file = Files.createDirectories(this.dir.resolve("jfr")).resolve("bench.jfc");
+		Files.writeString(file, settings);
+		return file.toAbsolutePath().toString();
+	}
+
+	/** Dumps the edge's recording and writes where its time went in each measured window. */
+	private void profile() {
+		String pass = this.mode.name().toLowerCase(java.util.Locale.ROOT);
+		Path jfrDir = this.dir.resolve("jfr");
+		Path recording = jfrDir.resolve("edge-" + pass + ".jfr");
+		try {
+			Files.createDirectories(jfrDir);
+			String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+			Process dump = new ProcessBuilder(jcmd, Long.toString(this.edge.pid()), "JFR.dump", "name=bench",
+					"filename=" + recording.toAbsolutePath()).redirectErrorStream(true).start();
+			String out = new String(dump.getInputStream().readAllBytes());
+			if (!dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || dump.exitValue() != 0
+					|| !Files.exists(recording)) {
+				this.out.println("JFR dump of the " + pass + " edge failed: " + out.trim());
+				return;
+			}
+			List<Profile> profiles = Profile.of(recording, this.profiled.stream().map(Profiled::window).toList());
+			StringBuilder md = new StringBuilder();
+			for (int i = 0; i < profiles.size(); i++) {
+				Profiled window = this.profiled.get(i);
+				md.append(window.describe()).append("\n\n").append(profiles.get(i).markdown(window.window().name(), 15));
+			}
+			Path summary = jfrDir.resolve("edge-" + pass + ".md");
+			Files.writeString(summary, md);
+			this.out.println("profile of the " + pass + " edge: " + summary + " (recording " + recording + ")");
+		}
+		catch (IOException ex) {
+			this.out.println("JFR profile of the " + pass + " edge failed: " + ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -295,14 +379,20 @@ final class Runner {
 
 	private Traffic measure(LoadClient client, Scenario scenario, String name, Target target)
 			throws InterruptedException {
+		this.lastWindow = null;
 		Traffic run = measureOnce(client, scenario, name, target);
 		Traffic quietest = run;
+		Profiled quietestWindow = this.lastWindow;
 		for (int i = 0; i < this.retries && run.otherPercent() > Report.NOISY_PERCENT; i++) {
 			this.out.println(Report.line(run) + "  (shared CPU: again)");
 			run = measureOnce(client, scenario, name, target);
 			if (run.otherPercent() < quietest.otherPercent()) {
 				quietest = run;
+				quietestWindow = this.lastWindow;
 			}
+		}
+		if (quietestWindow != null && !name.equals("warm-up")) {
+			this.profiled.add(quietestWindow);
 		}
 		return quietest;
 	}
@@ -316,9 +406,16 @@ final class Runner {
 			Thread.sleep(workload.warmup().toMillis());
 			LoadClient.Snapshot start = run.snapshot();
 			Cpu cpu0 = cpu(target);
+			Instant from = Instant.now();
+			long[] split0 = Proc.cpuSplitNanos(target.proxyPids().isEmpty() ? -1 : target.proxyPids().get(0));
 			Thread.sleep(workload.measure().toMillis());
 			LoadClient.Snapshot end = run.snapshot();
 			Cpu cpu1 = cpu(target);
+			if (this.jfr && target.edge()) {
+				long[] split1 = Proc.cpuSplitNanos(target.proxyPids().get(0));
+				this.lastWindow = new Profiled(new Profile.Window(name, from, Instant.now()), split1[0] - split0[0],
+						split1[1] - split0[1], 2 * (end.messages() - start.messages()), "message");
+			}
 			run.stop(Duration.ofSeconds(2));
 			Cpu used = cpu1.minus(cpu0);
 			return new Traffic(name, target.name(), run.openConnections(), run.failedHandshakes(),
@@ -331,19 +428,26 @@ final class Runner {
 		}
 	}
 
-	private Idle measureIdle(LoadClient client, Target target, int sessions)
+	private Idle measureIdle(LoadClient client, Target target, int sessions, boolean measured)
 			throws InterruptedException, IOException {
 		Workload workload = new Workload(sessions, 0, 0, 64, false, null, false, Duration.ZERO, Duration.ZERO);
 		long heapBefore = target.edge() ? heap() : -1;
-		boolean histogram = this.histogram && target.edge() && sessions == this.settings.idleSessions();
+		boolean histogram = this.histogram && target.edge() && measured;
 		HeapHistogram classesBefore = histogram ? HeapHistogram.of(this.edge.pid()) : null;
 		long rssBefore = Proc.rssBytes(target.proxyPids());
 		Cpu cpu0 = cpu(target);
+		Instant from = Instant.now();
+		long[] split0 = Proc.cpuSplitNanos(target.proxyPids().isEmpty() ? -1 : target.proxyPids().get(0));
 		// Several loopback source addresses, so that ephemeral ports never run short.
 		List<String> sources = (sessions > 2000) ? List.of("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5",
 				"127.0.0.6", "127.0.0.7", "127.0.0.8", "127.0.0.9") : List.of();
 		try (LoadClient.Run run = client.open(target.uri(), workload, sources, 128, Duration.ofSeconds(120))) {
 			Cpu used = cpu(target).minus(cpu0);
+			if (this.jfr && target.edge() && measured) {
+				long[] split1 = Proc.cpuSplitNanos(target.proxyPids().get(0));
+				this.profiled.add(new Profiled(new Profile.Window("idle: " + sessions + " upgrades", from, Instant.now()),
+						split1[0] - split0[0], split1[1] - split0[1], run.openConnections(), "upgrade"));
+			}
 			Thread.sleep(settle(sessions));
 			long rssOpen = Proc.rssBytes(target.proxyPids());
 			long heapOpen = target.edge() ? heap() : -1;
@@ -439,6 +543,28 @@ final class Runner {
 	private void recordIdle(Idle row) {
 		this.idle.add(row);
 		this.out.println(Report.line(row));
+	}
+
+	/**
+	 * A measured window of the edge, for its profile.
+	 *
+	 * @param window when
+	 * @param userNanos the edge's user CPU in it
+	 * @param systemNanos the edge's system CPU in it (the kernel: system calls, the loopback network)
+	 * @param units the messages relayed or upgrades done in it
+	 * @param unit "message" or "upgrade"
+	 */
+	private record Profiled(Profile.Window window, long userNanos, long systemNanos, long units, String unit) {
+
+		String describe() {
+			double total = this.userNanos + this.systemNanos;
+			return String.format(java.util.Locale.ROOT,
+					"%s: %.2f µs of edge CPU per %s, %.0f%% user (Java, the JIT, GC) and %.0f%% system (the kernel). "
+							+ "JFR samples only the Java part.",
+					this.window.name(), (this.units == 0) ? Double.NaN : total / 1e3 / this.units, this.unit,
+					(total == 0) ? 0 : 100 * this.userNanos / total, (total == 0) ? 0 : 100 * this.systemNanos / total);
+		}
+
 	}
 
 	/** How the edge runs. */
