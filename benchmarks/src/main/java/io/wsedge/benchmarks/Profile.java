@@ -34,7 +34,8 @@ final class Profile {
 			layer("Netty WebSocket codec", "io.netty.handler.codec.http.websocketx."),
 			layer("Netty HTTP codec", "io.netty.handler.codec.http."),
 			layer("Netty epoll transport", "io.netty.channel.epoll."),
-			layer("Netty buffers", "io.netty.buffer.", "io.netty.util.Recycler", "io.netty.util.internal.PlatformDependent"),
+			layer("Netty buffers", "io.netty.buffer.", "io.netty.util.Recycler",
+					"io.netty.util.internal.PlatformDependent"),
 			layer("Netty (other)", "io.netty."),
 			layer("Reactor Netty HTTP client", "reactor.netty.http.client.", "reactor.netty.resources.",
 					"reactor.netty.transport.ClientTransport", "reactor.netty.transport.TransportConnector"),
@@ -58,7 +59,8 @@ final class Profile {
 	 * its observation, the upstream dial, and the servlet stack's hand-offs.
 	 */
 	private static final List<Layer> STEPS = List.of(
-			step("WebFlux DispatcherHandler", (frame) -> frame.startsWith("org.springframework.web.reactive.DispatcherHandler.")),
+			step("WebFlux DispatcherHandler",
+					(frame) -> frame.startsWith("org.springframework.web.reactive.DispatcherHandler.")),
 			step("handler mapping (any *HandlerMapping)", (frame) -> frame.contains("HandlerMapping.")),
 			step("observation (Micrometer, http.server.requests)",
 					(frame) -> frame.startsWith("io.micrometer.observation.") || frame.contains("Observation")),
@@ -69,7 +71,8 @@ final class Profile {
 			step("wsedge", (frame) -> frame.startsWith("io.wsedge.") && !frame.startsWith("io.wsedge.benchmarks.")),
 			step("Netty WebSocket codec", (frame) -> frame.startsWith("io.netty.handler.codec.http.websocketx.")),
 			step("Tomcat WebSocket", (frame) -> frame.startsWith("org.apache.tomcat.websocket.")),
-			step("Tomcat", (frame) -> frame.startsWith("org.apache.coyote.") || frame.startsWith("org.apache.tomcat.util.")),
+			step("Tomcat",
+					(frame) -> frame.startsWith("org.apache.coyote.") || frame.startsWith("org.apache.tomcat.util.")),
 			step("socket reads and writes (JDK NIO, Netty epoll)",
 					(frame) -> frame.startsWith("sun.nio.ch.") || frame.startsWith("io.netty.channel.epoll.Native.")
 							|| frame.startsWith("io.netty.channel.unix.")),

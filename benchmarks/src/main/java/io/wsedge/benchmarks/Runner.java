@@ -136,7 +136,8 @@ final class Runner {
 		}
 		boolean pinned = Pinning.pinSelf();
 		this.out.println("wsedge benchmark: " + Proc.cores() + " cores, " + Proc.cpuModel() + ", Java "
-				+ Runtime.version() + (pinned ? "; edge, nginx and HAProxy on core 0, load client and upstream on core 1"
+				+ Runtime.version()
+				+ (pinned ? "; edge, nginx and HAProxy on core 0, load client and upstream on core 1"
 						: "; not pinned (taskset missing, one core, or --no-pin)"));
 		this.out.println("logs in " + this.dir);
 		Files.createDirectories(this.dir);
@@ -347,7 +348,9 @@ final class Runner {
 			StringBuilder md = new StringBuilder();
 			for (int i = 0; i < profiles.size(); i++) {
 				Profiled window = this.profiled.get(i);
-				md.append(window.describe()).append("\n\n").append(profiles.get(i).markdown(window.window().name(), 15));
+				md.append(window.describe())
+					.append("\n\n")
+					.append(profiles.get(i).markdown(window.window().name(), 15));
 			}
 			Path summary = jfrDir.resolve("edge-" + pass + ".md");
 			Files.writeString(summary, md);
@@ -445,8 +448,9 @@ final class Runner {
 			Cpu used = cpu(target).minus(cpu0);
 			if (this.jfr && target.edge() && measured) {
 				long[] split1 = Proc.cpuSplitNanos(target.proxyPids().get(0));
-				this.profiled.add(new Profiled(new Profile.Window("idle: " + sessions + " upgrades", from, Instant.now()),
-						split1[0] - split0[0], split1[1] - split0[1], run.openConnections(), "upgrade"));
+				Profile.Window window = new Profile.Window("idle: " + sessions + " upgrades", from, Instant.now());
+				this.profiled.add(new Profiled(window, split1[0] - split0[0], split1[1] - split0[1],
+						run.openConnections(), "upgrade"));
 			}
 			Thread.sleep(settle(sessions));
 			long rssOpen = Proc.rssBytes(target.proxyPids());
@@ -517,20 +521,24 @@ final class Runner {
 	}
 
 	/**
-	 * Says so when nginx or HAProxy processes run that this runner did not start, such as the system services
-	 * Debian's packages may start on installation: their CPU would count as other CPU, and they may hold ports.
+	 * Says so when nginx, HAProxy or another benchmark run this runner did not start are running, such as the
+	 * system services Debian's packages may start on installation: their CPU counts as other CPU, and a second
+	 * run pins its proxies to the same core.
 	 */
 	private void warnAboutStrangers() {
+		long self = ProcessHandle.current().pid();
 		List<String> strangers = ProcessHandle.allProcesses()
+			.filter((process) -> process.pid() != self)
 			.filter((process) -> process.info()
 				.command()
 				.map((command) -> command.endsWith("/nginx") || command.endsWith("/haproxy"))
-				.orElse(false))
+				.orElse(false) || process.info().commandLine().map((line) -> line.contains("wsedge-benchmarks.jar")
+						&& !line.contains(" edge ") && !line.contains(" upstream")).orElse(false))
 			.map((process) -> process.pid() + " " + process.info().commandLine().orElse(""))
 			.toList();
 		if (!strangers.isEmpty()) {
-			this.out.println("WARNING: nginx or HAProxy processes not started by this runner are running; they "
-					+ "disturb the run (stop them, for example 'service nginx stop; service haproxy stop'):");
+			this.out.println("WARNING: processes this runner did not start will disturb the run: nginx or HAProxy "
+					+ "(the system services: 'service nginx stop; service haproxy stop'), or another benchmark run:");
 			strangers.forEach((stranger) -> this.out.println("  " + stranger));
 		}
 	}
