@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.wsedge.benchmarks.Results.Idle;
 import io.wsedge.benchmarks.Results.Traffic;
@@ -526,9 +527,14 @@ final class Runner {
 	 * run pins its proxies to the same core.
 	 */
 	private void warnAboutStrangers() {
-		long self = ProcessHandle.current().pid();
+		// This process and those that started it (a shell, a test) are not strangers.
+		java.util.Set<Long> ours = new java.util.HashSet<>();
+		for (Optional<ProcessHandle> process = Optional.of(ProcessHandle.current()); process.isPresent();
+				process = process.get().parent()) {
+			ours.add(process.get().pid());
+		}
 		List<String> strangers = ProcessHandle.allProcesses()
-			.filter((process) -> process.pid() != self)
+			.filter((process) -> !ours.contains(process.pid()))
 			.filter((process) -> process.info()
 				.command()
 				.map((command) -> command.endsWith("/nginx") || command.endsWith("/haproxy"))
