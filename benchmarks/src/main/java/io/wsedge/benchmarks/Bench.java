@@ -15,8 +15,8 @@ import io.wsedge.benchmarks.netty.EchoServer;
 /**
  * The benchmarks' one entry point: {@code java -jar benchmarks/target/wsedge-benchmarks.jar [command] [options]}.
  * <ul>
- * <li>{@code run} (the default): every load scenario against the direct upstream, the edge and nginx, side by
- * side; {@code --quick} for shorter windows, {@code --docs=docs/benchmarks.md} to write the results there;</li>
+ * <li>{@code run} (the default): every load scenario against the direct upstream, the edge, nginx and HAProxy,
+ * side by side; {@code --quick} for shorter windows, {@code --docs=docs/benchmarks.md} to write the results there;</li>
  * <li>{@code jmh [JMH options]}: the JMH suite of the per-message path (for example {@code jmh -prof gc});</li>
  * <li>{@code soak [options]}: numbered messages through the edge for a given time;</li>
  * <li>{@code edge} and {@code upstream}: the processes the runner starts.</li>
@@ -56,13 +56,17 @@ public final class Bench {
 	private static void usage() {
 		System.out.println("""
 				usage: java -jar benchmarks/target/wsedge-benchmarks.jar [command] [options]
-				  run (default)  every scenario against direct, the edge and nginx, side by side
+				  run (default)  every scenario against direct, the edge, nginx and HAProxy, side by side
 				      --quick              shorter windows (2 s warm-up, 4 s measured)
 				      --warmup=3s --measure=8s    the windows of each run
 				      --idle-sessions=9000 --fan-in=1000   scenario sizes (0 skips)
-				      --no-nginx --no-interceptors --no-compression --no-servlet --no-pin
+				      --no-nginx --no-haproxy      leave out a reference proxy
+				      --no-interceptors --no-light --no-compression --no-servlet   leave out a pass
+				      --no-pin             no pinning to cores
 				      --retries=2          runs a row again while other processes used over 25% of a core
 				      --histogram          the edge's heap by class around the idle pass
+				      --jfr                a JFR recording of each edge and where its time went in each
+				                           measured window (in the run's log directory, jfr/)
 				      --baseline=JAR       also runs the edge of another build (its benchmarks jar), as
 				                           target "baseline", beside this one in the plain pass
 				      --docs=docs/benchmarks.md   also write the results into that file
@@ -75,11 +79,14 @@ public final class Bench {
 		Runner.Settings settings = Runner.Settings.defaults();
 		String docs = null;
 		boolean nginx = true;
+		boolean haproxy = true;
 		boolean interceptors = true;
+		boolean light = true;
 		boolean compression = true;
 		boolean servlet = true;
 		boolean pin = true;
 		boolean histogram = false;
+		boolean jfr = false;
 		Path baseline = null;
 		int retries = 2;
 		for (String arg : args) {
@@ -110,6 +117,12 @@ public final class Bench {
 			else if (arg.equals("--no-nginx")) {
 				nginx = false;
 			}
+			else if (arg.equals("--no-haproxy")) {
+				haproxy = false;
+			}
+			else if (arg.equals("--no-light")) {
+				light = false;
+			}
 			else if (arg.equals("--no-interceptors")) {
 				interceptors = false;
 			}
@@ -125,6 +138,9 @@ public final class Bench {
 			else if (arg.startsWith("--retries=")) {
 				retries = Integer.parseInt(value);
 			}
+			else if (arg.equals("--jfr")) {
+				jfr = true;
+			}
 			else if (arg.equals("--histogram")) {
 				histogram = true;
 			}
@@ -135,11 +151,12 @@ public final class Bench {
 				throw new IllegalArgumentException("Unknown option: " + arg);
 			}
 		}
-		settings = settings.withSwitches(nginx && settings.nginx(), interceptors && settings.interceptors(),
-				compression && settings.compression(), servlet && settings.servlet(), pin && settings.pin());
+		settings = settings
+			.withSwitches(new Runner.Switches(nginx, haproxy, interceptors, light, compression, servlet, pin));
 		Path dir = Path.of(System.getProperty("java.io.tmpdir"),
 				"wsedge-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
 		Report report = new Runner(settings, System.out, dir).histogram(histogram)
+			.jfr(jfr)
 			.retries(retries)
 			.baseline(baseline)
 			.run();

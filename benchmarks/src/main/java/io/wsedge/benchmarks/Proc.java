@@ -56,6 +56,22 @@ final class Proc {
 		}
 	}
 
+	/**
+	 * CPU time a process has used, user and system apart (system is the kernel working for it: system calls).
+	 * @param pid the process
+	 * @return {user, system} in nanoseconds, 0 if the process is gone
+	 */
+	static long[] cpuSplitNanos(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return new long[] { Long.parseLong(fields[11]) * TICK_NANOS, Long.parseLong(fields[12]) * TICK_NANOS };
+		}
+		catch (IOException | RuntimeException ex) {
+			return new long[2];
+		}
+	}
+
 	static long cpuNanos(Collection<Long> pids) {
 		long total = 0;
 		for (long pid : pids) {

@@ -82,9 +82,13 @@ final class Results {
 	 * @param heapBefore the edge's live heap after a full GC before, -1 when not a JVM of ours
 	 * @param heapOpen the edge's live heap after a full GC with the sessions open
 	 * @param otherCpuNanos CPU every other process used while the handshakes ran
+	 * @param echoed the sessions one message went through and back, after {@code rssOpen} and {@code heapOpen}
+	 * @param rssUsed the proxy's resident memory after that message
+	 * @param heapUsed the edge's live heap after that message, -1 when not a JVM of ours
 	 */
 	record Idle(String target, int sessions, int failed, long handshakeNanos, long proxyCpuNanos, long rssBefore,
-			long rssOpen, long heapBefore, long heapOpen, long otherCpuNanos) {
+			long rssOpen, long heapBefore, long heapOpen, long otherCpuNanos, long echoed, long rssUsed,
+			long heapUsed) {
 
 		double handshakesPerSecond() {
 			return (this.handshakeNanos == 0) ? Double.NaN : this.sessions / (this.handshakeNanos / 1e9);
@@ -98,6 +102,18 @@ final class Results {
 		double heapPerSessionKb() {
 			return (this.heapBefore < 0 || this.sessions == 0) ? Double.NaN
 					: (this.heapOpen - this.heapBefore) / 1024.0 / this.sessions;
+		}
+
+		/** RSS growth per session from before the sessions opened to after one message went through each. */
+		double rssPerUsedSessionKb() {
+			return (this.rssUsed == 0 || this.sessions == 0) ? Double.NaN
+					: (this.rssUsed - this.rssBefore) / 1024.0 / this.sessions;
+		}
+
+		/** Live heap growth per session from before the sessions opened to after one message through each. */
+		double heapPerUsedSessionKb() {
+			return (this.heapBefore < 0 || this.sessions == 0) ? Double.NaN
+					: (this.heapUsed - this.heapBefore) / 1024.0 / this.sessions;
 		}
 
 		double cpuMicrosPerHandshake() {

@@ -9,10 +9,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The edge under test: an application with the starter and one route, {@code /ws}, to the echo upstream, as a
- * user's application would have it (actuator and its meter registry included). With {@code interceptors} on,
+ * user's application would have it (actuator and its meter registry included). With {@link Interceptors#DEMO},
  * three interceptors like the demo's run on the route: first-message authentication and JSON validation on
- * client messages, card-number redaction (a rewrite) on upstream messages. A {@code /bench/heap} endpoint tells
- * the live heap after a full GC.
+ * client messages, card-number redaction (a regex and a rewrite) on upstream messages. With
+ * {@link Interceptors#LIGHT}, the three light interceptors of issue 14 run instead ({@link LightInterceptors}).
+ * A {@code /bench/heap} endpoint tells the live heap after a full GC.
  */
 @SpringBootApplication
 public class BenchEdgeApplication {
@@ -33,12 +34,12 @@ public class BenchEdgeApplication {
 	 * Starts an edge.
 	 * @param upstream the upstream URI
 	 * @param port the port, 0 for any free one
-	 * @param interceptors whether the demo-like interceptors run
+	 * @param interceptors which interceptors run on the route
 	 * @param compression whether both legs negotiate permessage-deflate
 	 * @param servlet whether the edge runs on Spring MVC and Tomcat instead of WebFlux and Reactor Netty
 	 * @return the running application
 	 */
-	public static ConfigurableApplicationContext start(String upstream, int port, boolean interceptors,
+	public static ConfigurableApplicationContext start(String upstream, int port, Interceptors interceptors,
 			boolean compression, boolean servlet) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
@@ -51,9 +52,13 @@ public class BenchEdgeApplication {
 		properties.put("wsedge.routes[0].id", "bench");
 		properties.put("wsedge.routes[0].path", PATH);
 		properties.put("wsedge.routes[0].upstream", upstream);
-		if (interceptors) {
+		if (interceptors == Interceptors.DEMO) {
 			properties.put("bench.interceptors", true);
 			properties.put("wsedge.routes[0].interceptors.include", "firstMessageAuth,jsonValidator,redactor");
+		}
+		else if (interceptors == Interceptors.LIGHT) {
+			properties.put("bench.light-interceptors", true);
+			properties.put("wsedge.routes[0].interceptors.include", LightInterceptors.NAMES);
 		}
 		if (compression) {
 			properties.put("wsedge.compression.client.enabled", true);
@@ -64,13 +69,13 @@ public class BenchEdgeApplication {
 
 	/**
 	 * Runs an edge until the process is killed:
-	 * {@code --upstream=ws://... [--port=N] [--interceptors] [--compression] [--servlet]}.
+	 * {@code --upstream=ws://... [--port=N] [--interceptors | --light-interceptors] [--compression] [--servlet]}.
 	 * @param args the arguments
 	 */
 	public static void main(String[] args) {
 		String upstream = null;
 		int port = 0;
-		boolean interceptors = false;
+		Interceptors interceptors = Interceptors.NONE;
 		boolean compression = false;
 		boolean servlet = false;
 		for (String arg : args) {
@@ -81,7 +86,10 @@ public class BenchEdgeApplication {
 				port = Integer.parseInt(arg.substring("--port=".length()));
 			}
 			else if (arg.equals("--interceptors")) {
-				interceptors = true;
+				interceptors = Interceptors.DEMO;
+			}
+			else if (arg.equals("--light-interceptors")) {
+				interceptors = Interceptors.LIGHT;
 			}
 			else if (arg.equals("--compression")) {
 				compression = true;
@@ -97,6 +105,20 @@ public class BenchEdgeApplication {
 		ConfigurableApplicationContext context = start(upstream, port, interceptors, compression, servlet);
 		System.out.println(READY + context.getEnvironment().getProperty("local.server.port"));
 		System.out.flush();
+	}
+
+	/** The frame interceptors on the route. */
+	public enum Interceptors {
+
+		/** None: the plain relay. */
+		NONE,
+
+		/** The demo's three: first-message authentication, JSON validation, card-number redaction. */
+		DEMO,
+
+		/** Issue 14's three light ones: a text check, a session attribute update, an upstream rewrite. */
+		LIGHT
+
 	}
 
 }

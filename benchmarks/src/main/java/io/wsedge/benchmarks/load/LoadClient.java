@@ -262,6 +262,31 @@ public final class LoadClient implements AutoCloseable {
 		}
 
 		/**
+		 * Sends one message on every open connection of a run that is not sending, and waits (up to
+		 * {@code timeout}) for their echoes: what an idle session holds once it has been used.
+		 * @param timeout the longest wait
+		 * @return the echoes that came back
+		 * @throws InterruptedException if interrupted
+		 */
+		public long echoOnce(Duration timeout) throws InterruptedException {
+			if (this.sending) {
+				throw new IllegalStateException("The run is sending already");
+			}
+			long before = this.messages.sum();
+			int sent = 0;
+			for (Conn conn : this.connections) {
+				if (conn.sendOne()) {
+					sent++;
+				}
+			}
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (this.messages.sum() - before < sent && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			return this.messages.sum() - before;
+		}
+
+		/**
 		 * Reads the counters, and the latency recorded since the previous snapshot.
 		 * @return the snapshot
 		 */
@@ -428,6 +453,18 @@ public final class LoadClient implements AutoCloseable {
 				channel.eventLoop().execute(() -> this.context.writeAndFlush(
 						new TextWebSocketFrame(this.run.preamble.duplicate()), this.context.voidPromise()));
 			}
+		}
+
+		boolean sendOne() {
+			Channel channel = this.channel;
+			if (channel == null || !this.ready) {
+				return false;
+			}
+			channel.eventLoop().execute(() -> {
+				send();
+				this.context.flush();
+			});
+			return true;
 		}
 
 		void start() {
