@@ -13,6 +13,10 @@ package io.wsedge.api;
  * {@link java.util.concurrent.CompletionStage} to {@link FrameContext#defer}. One instance serves every
  * session, so per-session state belongs in {@link EdgeSession#attributes()}.
  * <p>
+ * <b>Fragments.</b> By default a fragmented message is assembled before the chain runs. An interceptor that
+ * can work on fragments returns {@link MessageMode#FRAGMENTS} from {@link #messageMode()}; where all the
+ * interceptors of a route's direction do, fragmented messages stream through the edge.
+ * <p>
  * <b>Errors.</b> An exception closes only the session it was thrown for, with the {@code interceptor-error}
  * close policy (by default 1011 to the client and 1001 to the upstream); it is logged once and counted.
  */
@@ -26,5 +30,15 @@ public interface ClientFrameInterceptor {
 	 * @throws Exception to fail the session with the {@code interceptor-error} close policy
 	 */
 	void intercept(FrameContext frame) throws Exception;
+
+	/**
+	 * Whether this interceptor sees fragmented messages whole or fragment by fragment. Read once, when a
+	 * route's chain is resolved. A method rather than an annotation, so that it survives Spring's proxies and
+	 * can depend on configuration; an enum rather than a boolean, so that the call site says what it means.
+	 * @return {@link MessageMode#WHOLE} unless overridden
+	 */
+	default MessageMode messageMode() {
+		return MessageMode.WHOLE;
+	}
 
 }

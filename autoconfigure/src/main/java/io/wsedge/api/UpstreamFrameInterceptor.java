@@ -3,7 +3,7 @@ package io.wsedge.api;
 /**
  * Sees and steers every message and control frame that the upstream sends toward the client, the
  * equivalent of Kong's {@code ws_upstream_frame} phase. It mirrors {@link ClientFrameInterceptor}: same
- * ordering, threading and error rules, with the directions swapped.
+ * ordering, threading, fragment and error rules, with the directions swapped.
  */
 @FunctionalInterface
 public interface UpstreamFrameInterceptor {
@@ -15,5 +15,14 @@ public interface UpstreamFrameInterceptor {
 	 * @throws Exception to fail the session with the {@code interceptor-error} close policy
 	 */
 	void intercept(FrameContext frame) throws Exception;
+
+	/**
+	 * Whether this interceptor sees fragmented messages whole or fragment by fragment; see
+	 * {@link ClientFrameInterceptor#messageMode()}.
+	 * @return {@link MessageMode#WHOLE} unless overridden
+	 */
+	default MessageMode messageMode() {
+		return MessageMode.WHOLE;
+	}
 
 }

@@ -24,6 +24,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
 
 import io.wsedge.api.ClientFrameInterceptor;
+import io.wsedge.api.MessageMode;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
@@ -240,9 +241,19 @@ final class WsEdgeRouteFactory {
 			List<NamedInterceptor> selected = new ArrayList<>();
 			for (Named<?> named : selected(type, selection, prefix)) {
 				Object bean = named.bean();
-				NamedInterceptor.Interceptor call = (bean instanceof ClientFrameInterceptor client) ? client::intercept
-						: ((UpstreamFrameInterceptor) bean)::intercept;
-				selected.add(new NamedInterceptor(named.name(), call, metrics.interceptor(named.name())));
+				NamedInterceptor.Interceptor call;
+				MessageMode mode;
+				if (bean instanceof ClientFrameInterceptor client) {
+					call = client::intercept;
+					mode = client.messageMode();
+				}
+				else {
+					UpstreamFrameInterceptor upstream = (UpstreamFrameInterceptor) bean;
+					call = upstream::intercept;
+					mode = upstream.messageMode();
+				}
+				selected.add(new NamedInterceptor(named.name(), call, metrics.interceptor(named.name()),
+						(mode != null) ? mode : MessageMode.WHOLE));
 			}
 			return selected;
 		}

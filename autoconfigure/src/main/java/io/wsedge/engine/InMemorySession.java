@@ -30,6 +30,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameType;
+import io.wsedge.api.MessageMode;
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.SessionSummary;
 import io.wsedge.api.UpgradeInterceptor;
@@ -42,6 +43,9 @@ import io.wsedge.policy.OriginPolicy;
  * One session of the real engine between two in-memory legs, on a thread of its own. It exists for the
  * {@code wsedge-test} kit ({@code io.wsedge.test}), which reaches the engine only through this class: whatever
  * the engine's internals become, the kit keeps working as long as this class does. Not for production use.
+ * <p>
+ * The interceptors' {@link MessageMode}s count as on the edge: where all of a direction's take fragments, a
+ * fragmented message runs the chain fragment by fragment.
  * <p>
  * The legs behave as {@code NettyLeg} does on the wire: a frame written after the leg's close frame is
  * released unsent, and a leg ends once it has both sent and received a close frame, or failed. Nothing is
@@ -68,11 +72,11 @@ public final class InMemorySession implements AutoCloseable {
 		this.timeout = setup.timeout();
 		List<NamedInterceptor> clientChain = new ArrayList<>();
 		for (ClientFrameInterceptor interceptor : setup.clientInterceptors()) {
-			clientChain.add(named(interceptor, interceptor::intercept));
+			clientChain.add(named(interceptor, interceptor::intercept, interceptor.messageMode()));
 		}
 		List<NamedInterceptor> upstreamChain = new ArrayList<>();
 		for (UpstreamFrameInterceptor interceptor : setup.upstreamInterceptors()) {
-			upstreamChain.add(named(interceptor, interceptor::intercept));
+			upstreamChain.add(named(interceptor, interceptor::intercept, interceptor.messageMode()));
 		}
 		RouteMetrics metrics = new RouteMetrics() {
 			@Override
@@ -115,10 +119,10 @@ public final class InMemorySession implements AutoCloseable {
 				upgradeChain, RouteMetrics.NONE, 0, OriginPolicy.ANY);
 	}
 
-	private static NamedInterceptor named(Object interceptor, NamedInterceptor.Interceptor call) {
+	private static NamedInterceptor named(Object interceptor, NamedInterceptor.Interceptor call, MessageMode mode) {
 		String name = interceptor.getClass().getSimpleName();
 		return new NamedInterceptor(name.isEmpty() ? interceptor.getClass().getName() : name, call,
-				NamedInterceptor.InterceptorMeter.NONE);
+				NamedInterceptor.InterceptorMeter.NONE, (mode != null) ? mode : MessageMode.WHOLE);
 	}
 
 	/**

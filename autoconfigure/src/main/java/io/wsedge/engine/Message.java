@@ -1,5 +1,6 @@
 package io.wsedge.engine;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,8 +15,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.wsedge.api.FrameType;
 
 /**
- * A message as a relay handles it: one frame (an unfragmented message or a control frame), or a fragmented
- * message assembled from its frames.
+ * A message as a relay handles it: one frame (an unfragmented message, a control frame, or one fragment of a
+ * message that streams through a chain of fragment-wise interceptors), or a fragmented message assembled from
+ * its frames.
  */
 abstract sealed class Message permits Message.Whole, Message.Assembled {
 
@@ -36,6 +38,29 @@ abstract sealed class Message permits Message.Whole, Message.Assembled {
 	 * @return the bytes
 	 */
 	abstract byte[] bytes();
+
+	/**
+	 * The payload as the buffer holds it, without a copy where it is in one piece; valid until the message is
+	 * written or released.
+	 * @return a view of the payload, writable: the caller makes it read-only
+	 */
+	abstract ByteBuffer view();
+
+	/**
+	 * Whether this is the last frame of its message.
+	 * @return false for a fragment that more follow
+	 */
+	boolean isFinal() {
+		return true;
+	}
+
+	/**
+	 * The index of this frame in its message: 0 but for the continuation frames of a streamed message.
+	 * @return the index
+	 */
+	int fragmentIndex() {
+		return 0;
+	}
 
 	/**
 	 * The payload decoded as UTF-8.
@@ -90,10 +115,34 @@ abstract sealed class Message permits Message.Whole, Message.Assembled {
 
 		private FrameType type;
 
+		private int fragmentIndex;
+
 		Whole set(WebSocketFrame frame, FrameType type) {
+			return fragment(frame, type, 0);
+		}
+
+		/**
+		 * Holds one fragment of a message streamed through fragment-wise interceptors.
+		 * @param frame the text or binary frame that starts the message, or one of its continuation frames
+		 * @param type the message's type
+		 * @param index 0 for the first frame, n for the nth continuation frame
+		 * @return this holder
+		 */
+		Whole fragment(WebSocketFrame frame, FrameType type, int index) {
 			this.frame = frame;
 			this.type = type;
+			this.fragmentIndex = index;
 			return this;
+		}
+
+		@Override
+		boolean isFinal() {
+			return this.frame.isFinalFragment();
+		}
+
+		@Override
+		int fragmentIndex() {
+			return this.fragmentIndex;
 		}
 
 		WebSocketFrame frame() {
@@ -116,6 +165,11 @@ abstract sealed class Message permits Message.Whole, Message.Assembled {
 			byte[] bytes = new byte[content.readableBytes()];
 			content.getBytes(content.readerIndex(), bytes);
 			return bytes;
+		}
+
+		@Override
+		ByteBuffer view() {
+			return this.frame.content().nioBuffer();
 		}
 
 		@Override
@@ -196,6 +250,11 @@ abstract sealed class Message permits Message.Whole, Message.Assembled {
 			byte[] bytes = new byte[this.content.readableBytes()];
 			this.content.getBytes(this.content.readerIndex(), bytes);
 			return bytes;
+		}
+
+		@Override
+		ByteBuffer view() {
+			return this.content.nioBuffer();
 		}
 
 		@Override

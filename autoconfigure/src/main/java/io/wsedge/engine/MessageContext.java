@@ -1,11 +1,12 @@
 package io.wsedge.engine;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameContext;
@@ -15,7 +16,8 @@ import io.wsedge.policy.CloseStatus;
 
 /**
  * The {@link FrameContext} of one direction of one session. A relay processes one message at a time, so a
- * single instance is reused for every message: interceptors that do no I/O cost no allocation here. Verbs
+ * single instance is reused for every message: interceptors that do no I/O cost no allocation here, and the
+ * copies, views and decoded text that interceptors ask for are made once per message, on first call. Verbs
  * only record decisions; the relay acts on them when the chain ends.
  */
 final class MessageContext implements FrameContext {
@@ -36,6 +38,13 @@ final class MessageContext implements FrameContext {
 	private byte[] payloadCopy;
 
 	private String textCache;
+
+	/** The read-only view shared by the interceptors of this message, with the bounds each call restores. */
+	private ByteBuffer view;
+
+	private int viewStart;
+
+	private int viewEnd;
 
 	private boolean replaced;
 
@@ -79,6 +88,7 @@ final class MessageContext implements FrameContext {
 		this.type = null;
 		this.payloadCopy = null;
 		this.textCache = null;
+		this.view = null;
 		this.replaced = false;
 		this.newBytes = null;
 		this.newText = null;
@@ -146,9 +156,51 @@ final class MessageContext implements FrameContext {
 	}
 
 	@Override
+	public ByteBuffer payloadView() {
+		ByteBuffer view = this.view;
+		if (view == null) {
+			ByteBuffer source;
+			if (this.replaced) {
+				source = ByteBuffer.wrap(replacementBytes());
+			}
+			else if (this.type == FrameType.CLOSE) {
+				source = ByteBuffer.wrap(payload());
+			}
+			else {
+				// The pooled buffer itself: nothing copied unless it is in pieces.
+				source = this.message.view();
+			}
+			this.viewStart = source.position();
+			this.viewEnd = source.limit();
+			view = source.asReadOnlyBuffer();
+			this.view = view;
+		}
+		else {
+			// The interceptor before may have moved it; each one gets it whole.
+			view.limit(this.viewEnd).position(this.viewStart);
+			view.order(ByteOrder.BIG_ENDIAN);
+		}
+		return view;
+	}
+
+	@Override
+	public boolean isFinal() {
+		return this.message.isFinal();
+	}
+
+	@Override
+	public int fragmentIndex() {
+		return this.message.fragmentIndex();
+	}
+
+	@Override
 	public String text() {
 		if (this.type != FrameType.TEXT) {
 			throw new IllegalStateException("text() is for TEXT messages; this is " + this.type);
+		}
+		if (isFragment()) {
+			throw new IllegalStateException(
+					"text() is for whole TEXT messages; a fragment may end inside a character: use payloadView()");
 		}
 		if (this.replaced) {
 			return replacementText();
@@ -177,21 +229,28 @@ final class MessageContext implements FrameContext {
 		Objects.requireNonNull(data, "data");
 		checkPayload(data.length);
 		if (this.type == FrameType.TEXT || this.type == FrameType.CLOSE) {
+			requireWholeCharacters();
 			requireUtf8(data);
 		}
 		this.replaced = true;
+		// A copy: the interceptor may reuse its array, and a deferred chain writes the payload later.
 		this.newBytes = data.clone();
 		this.newText = null;
+		this.view = null;
 	}
 
 	@Override
 	public void setPayload(String text) {
 		Objects.requireNonNull(text, "text");
+		if (this.type == FrameType.TEXT) {
+			requireWholeCharacters();
+		}
 		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
 		checkPayload(bytes.length);
 		this.replaced = true;
 		this.newBytes = bytes;
 		this.newText = text;
+		this.view = null;
 	}
 
 	@Override
@@ -204,6 +263,12 @@ final class MessageContext implements FrameContext {
 	public void drop() {
 		if (this.type == FrameType.CLOSE) {
 			throw new IllegalStateException("A close frame cannot be dropped; use setCloseStatus() or close()");
+		}
+		if (this.message.fragmentIndex() > 0) {
+			// Its first fragments have left: dropping this one would corrupt the message on the wire.
+			throw new IllegalStateException("Only the first fragment of a message can be dropped (which drops the "
+					+ "whole message); this is fragment " + this.message.fragmentIndex()
+					+ ": use setPayload(new byte[0]) or close()");
 		}
 		this.outcome = Outcome.DROP;
 	}
@@ -267,11 +332,68 @@ final class MessageContext implements FrameContext {
 		}
 	}
 
+	/**
+	 * A text fragment is replaced only where it holds whole characters, so that its neighbours, forwarded as
+	 * they came, stay valid UTF-8 (RFC 6455 §8.1: the whole message must be). The sender's message as a whole
+	 * is valid (the frame decoder checks it), so a fragment that is valid by itself starts and ends on character
+	 * boundaries.
+	 */
+	private void requireWholeCharacters() {
+		if (isFragment() && !ByteBufUtil.isText(((Message.Whole) this.message).frame().content(),
+				StandardCharsets.UTF_8)) {
+			throw new IllegalStateException("Fragment " + this.message.fragmentIndex()
+					+ " of this text message splits a character with its neighbour; it cannot be replaced");
+		}
+	}
+
 	private static void requireUtf8(byte[] data) {
-		// Netty's check allocates no decoder (RFC 3629: no overlong forms, no surrogates).
-		if (!ByteBufUtil.isText(Unpooled.wrappedBuffer(data), StandardCharsets.UTF_8)) {
+		if (!isUtf8(data)) {
 			throw new IllegalArgumentException("Payload of a text message or close reason must be valid UTF-8");
 		}
+	}
+
+	/**
+	 * Whether {@code data} is well-formed UTF-8 (RFC 3629 §4: no overlong forms, no surrogates, nothing above
+	 * U+10FFFF), checked in place: no wrapper, no decoder.
+	 */
+	static boolean isUtf8(byte[] data) {
+		int i = 0;
+		int length = data.length;
+		while (i < length) {
+			int b = data[i];
+			if (b >= 0) {
+				i++;
+				continue;
+			}
+			b &= 0xFF;
+			if (b < 0xC2 || b > 0xF4) {
+				// A continuation byte with no lead, an overlong two-byte lead, or beyond U+10FFFF.
+				return false;
+			}
+			int needed = (b < 0xE0) ? 1 : (b < 0xF0) ? 2 : 3;
+			if (i + needed >= length) {
+				// The sequence is cut short.
+				return false;
+			}
+			int second = data[i + 1] & 0xFF;
+			boolean secondOk = switch (b) {
+				case 0xE0 -> second >= 0xA0 && second <= 0xBF;
+				case 0xED -> second >= 0x80 && second <= 0x9F;
+				case 0xF0 -> second >= 0x90 && second <= 0xBF;
+				case 0xF4 -> second >= 0x80 && second <= 0x8F;
+				default -> (second & 0xC0) == 0x80;
+			};
+			if (!secondOk) {
+				return false;
+			}
+			for (int k = 2; k <= needed; k++) {
+				if ((data[i + k] & 0xC0) != 0x80) {
+					return false;
+				}
+			}
+			i += needed + 1;
+		}
+		return true;
 	}
 
 	/** A received close frame's status: 1005 where it has no code (RFC 6455 §7.1.5). */

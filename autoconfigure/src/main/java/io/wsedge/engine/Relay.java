@@ -24,8 +24,9 @@ import io.wsedge.policy.Limits;
  * direction's interceptor chain on it, and forwards, drops or closes as the chain decides.
  * <p>
  * Where the direction has no interceptor, a fragmented message streams through frame by frame and costs the
- * edge one frame of memory; otherwise it is assembled in one buffer, so that the chain sees it whole. Either
- * way its size and its number of fragments are counted as they arrive.
+ * edge one frame of memory. Where every interceptor takes fragments ({@code MessageMode.FRAGMENTS}), it streams
+ * too, each fragment running the chain on its own. Otherwise it is assembled in one buffer, so that the chain
+ * sees it whole. Either way its size and its number of fragments are counted as they arrive.
  * <p>
  * Confined to the session's executor. Messages are handled strictly one at a time in arrival order; while an
  * interceptor's deferred stage is pending, later messages wait in a backlog and the sender is not read.
@@ -38,8 +39,11 @@ final class Relay {
 		/** No fragmented message in progress. */
 		NONE,
 
-		/** Forwarded as they come: no interceptor needs the message whole. */
+		/** Forwarded as they come: no interceptor runs. */
 		STREAMING,
+
+		/** Each run through the chain as it comes: every interceptor takes fragments. */
+		FRAGMENTS,
 
 		/** Appended to {@link #assembling}. */
 		ASSEMBLING,
@@ -56,6 +60,9 @@ final class Relay {
 	private final NamedInterceptor[] chain;
 
 	private final MessageContext context;
+
+	/** Whether fragmented messages stream through the chain, resolved once from the interceptors' modes. */
+	private final boolean fragmentWise;
 
 	private final long defaultMaxPayloadSize;
 
@@ -76,6 +83,12 @@ final class Relay {
 	private int partialFragments;
 
 	private Assembled assembling;
+
+	/**
+	 * Set when the chain dropped the first fragment of a streamed message: its other fragments are released
+	 * unseen. Kept apart from {@link #partial}, which follows arrival, as fragments may wait in the backlog.
+	 */
+	private boolean droppingFragments;
 
 	private boolean suspended;
 
@@ -106,6 +119,7 @@ final class Relay {
 		this.from = from;
 		this.chain = chain;
 		this.context = (chain.length > 0) ? new MessageContext(this) : null;
+		this.fragmentWise = chain.length > 0 && NamedInterceptor.streamsFragments(chain);
 		this.defaultMaxPayloadSize = (from == Side.CLIENT) ? limits.maxPayloadSize()
 				: limits.upstreamMaxPayloadSize();
 		this.maxPayloadSize = this.defaultMaxPayloadSize;
@@ -207,6 +221,16 @@ final class Relay {
 				frame.release();
 			}
 		}
+		else if (this.fragmentWise) {
+			if (withinRate()) {
+				this.partial = Partial.FRAGMENTS;
+				dispatch(this.whole.fragment(frame, type, 0));
+			}
+			else {
+				this.partial = Partial.DISCARDING;
+				frame.release();
+			}
+		}
 		else {
 			this.partial = Partial.ASSEMBLING;
 			this.assembling = new Assembled(frame, type, this.maxPayloadSize);
@@ -237,6 +261,13 @@ final class Relay {
 				this.partial = Partial.NONE;
 				count(this.partialType, size);
 			}
+		}
+		else if (partial == Partial.FRAGMENTS) {
+			if (fin) {
+				this.partial = Partial.NONE;
+				count(this.partialType, size);
+			}
+			dispatch(this.whole.fragment(frame, this.partialType, this.partialFragments - 1));
 		}
 		else if (partial == Partial.ASSEMBLING) {
 			Assembled message = this.assembling;
@@ -324,6 +355,12 @@ final class Relay {
 		if (this.context == null) {
 			forward(message, null);
 		}
+		else if (this.droppingFragments && message.fragmentIndex() > 0) {
+			// The rest of a message whose first fragment an interceptor dropped; control frames between its
+			// fragments (RFC 6455 §5.4) still run the chain.
+			this.droppingFragments = !message.isFinal();
+			message.release();
+		}
 		else {
 			this.context.begin(message);
 			runChain(message, 0);
@@ -378,6 +415,8 @@ final class Relay {
 		switch (context.outcome()) {
 			case DROP -> {
 				context.end();
+				// Only a first fragment can be dropped (MessageContext refuses later ones): the rest follow it.
+				this.droppingFragments = !message.isFinal();
 				message.release();
 				this.session.metrics().dropped(this.from, "interceptor");
 			}
@@ -408,7 +447,7 @@ final class Relay {
 			return;
 		}
 		if (context != null && context.replaced()) {
-			WebSocketFrame replacement = replacement(message.type(), context.replacementBytes());
+			WebSocketFrame replacement = replacement(message, context.replacementBytes());
 			message.release();
 			this.target.write(replacement);
 		}
@@ -455,10 +494,15 @@ final class Relay {
 		}
 	}
 
-	private static WebSocketFrame replacement(FrameType type, byte[] payload) {
-		return switch (type) {
-			case TEXT -> new TextWebSocketFrame(Unpooled.wrappedBuffer(payload));
-			case BINARY -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload));
+	private static WebSocketFrame replacement(Message message, byte[] payload) {
+		if (message.fragmentIndex() > 0) {
+			// A fragment keeps its place in its message: a continuation frame, with its FIN bit.
+			return new ContinuationWebSocketFrame(message.isFinal(), 0, Unpooled.wrappedBuffer(payload));
+		}
+		boolean fin = message.isFinal();
+		return switch (message.type()) {
+			case TEXT -> new TextWebSocketFrame(fin, 0, Unpooled.wrappedBuffer(payload));
+			case BINARY -> new BinaryWebSocketFrame(fin, 0, Unpooled.wrappedBuffer(payload));
 			case PING -> new PingWebSocketFrame(Unpooled.wrappedBuffer(payload));
 			case PONG -> new PongWebSocketFrame(Unpooled.wrappedBuffer(payload));
 			case CLOSE -> throw new IllegalStateException("Close frames are forwarded by the session");

@@ -43,6 +43,7 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * <ul>
  * <li>{@code /echo}: sends every frame back as it came (fragments included);</li>
  * <li>{@code /proto}: like echo, supports only the subprotocol {@code chat.v2};</li>
+ * <li>{@code /sink}: records what it receives and sends nothing back but the answer to a close;</li>
  * <li>{@code /forbidden}: refuses the upgrade with 403;</li>
  * <li>{@code /commands}: echoes, except for the text commands {@code close <code> <reason>},
  * {@code die} (drops the TCP connection without a close frame), {@code send <count> <size>} and
@@ -129,6 +130,7 @@ public final class TestUpstream implements AutoCloseable {
 		routes.ws("/echo", this::echo, plain)
 			.ws("/proto", this::echo, chat)
 			.ws("/commands", this::commands, plain)
+			.ws("/sink", this::sink, plain)
 			.get("/forbidden", (request, response) -> response.status(403).sendString(Mono.just("no")));
 	}
 
@@ -136,6 +138,12 @@ public final class TestUpstream implements AutoCloseable {
 		Recorder recorder = new Recorder(observe(in));
 		Flux<WebSocketFrame> frames = in.receiveFrames().doOnNext(recorder::record).map(WebSocketFrame::retain);
 		return out.sendObject(frames).then();
+	}
+
+	private Mono<Void> sink(WebsocketInbound in, WebsocketOutbound out) {
+		Recorder recorder = new Recorder(observe(in));
+		// Reactor Netty answers the close frame itself.
+		return in.receiveFrames().doOnNext(recorder::record).then();
 	}
 
 	private Mono<Void> commands(WebsocketInbound in, WebsocketOutbound out) {

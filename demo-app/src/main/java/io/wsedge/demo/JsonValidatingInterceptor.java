@@ -2,6 +2,7 @@ package io.wsedge.demo;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.ByteBufferBackedInputStream;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -26,7 +27,8 @@ class JsonValidatingInterceptor implements ClientFrameInterceptor {
 			return;
 		}
 		try {
-			this.json.readTree(frame.text());
+			// Jackson reads the UTF-8 in place: no String is decoded for a message only checked.
+			this.json.readTree(new ByteBufferBackedInputStream(frame.payloadView()));
 		}
 		catch (JacksonException ex) {
 			frame.close(1007, "invalid JSON", 1001, "client sent invalid JSON");

@@ -30,6 +30,7 @@ import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.EdgeSession;
 import io.wsedge.api.FrameContext;
 import io.wsedge.api.FrameType;
+import io.wsedge.api.MessageMode;
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.SessionSummary;
 import io.wsedge.api.UpstreamFrameInterceptor;
@@ -261,13 +262,14 @@ public final class ChainRunner implements AutoCloseable {
 		Frame clientClose = closeIn(fromClient ? toSender : toTarget);
 		Frame upstreamClose = closeIn(fromClient ? toTarget : toSender);
 		long maxPayloadSize = this.verbs.maxPayloadSize;
-		// A close frame to the sender with no data forwarded is the edge closing the session on this message
-		// (a forwarded close frame goes to the other side only); a close frame the other side got with it is
-		// the edge's own, not this message.
-		boolean closed = closeIn(toSender) != null
-				&& toTarget.stream().allMatch((frame) -> frame.type() == FrameType.CLOSE);
-		// A disconnect forwards nothing: the close frame the other side gets is the edge's own.
-		List<Frame> forwarded = (closed || disconnect) ? List.of() : toTarget;
+		// Close frames to both sides are the edge closing the session on this message (a forwarded close frame
+		// goes to the other side only, and the edge's own close is last of what the other side got).
+		boolean closed = closeIn(toSender) != null && closeIn(toTarget) != null
+				&& toTarget.get(toTarget.size() - 1).type() == FrameType.CLOSE;
+		// The other side's close frame is the edge's own; data before it are the fragments a fragment-wise chain
+		// forwarded before it closed. A disconnect forwards nothing.
+		List<Frame> forwarded = disconnect ? List.of()
+				: closed ? toTarget.subList(0, toTarget.size() - 1) : toTarget;
 		return new Outcome(forwarded, dropped, closed, clientClose, upstreamClose, this.verbs.deferred,
 				(maxPayloadSize >= 0) ? OptionalLong.of(maxPayloadSize) : OptionalLong.empty());
 	}
@@ -337,8 +339,9 @@ public final class ChainRunner implements AutoCloseable {
 
 		/**
 		 * Sends a text message in fragments, a text frame and continuation frames (RFC 6455 §5.4). The edge
-		 * assembles them before the interceptors run, and counts them against the payload limit as they
-		 * arrive.
+		 * counts them against the payload limit as they arrive. It assembles them before the interceptors run,
+		 * unless every interceptor of the direction is of {@link MessageMode#FRAGMENTS}: then each fragment runs
+		 * the chain on its own, and {@link Outcome#frames()} shows each as forwarded.
 		 * @param fragments the fragments, at least two
 		 * @return what the edge did with the whole message
 		 * @throws IllegalStateException if this side's connection has ended
@@ -445,7 +448,9 @@ public final class ChainRunner implements AutoCloseable {
 	 * What the edge did with one message. Exactly one of {@link #forwarded()}, {@link #dropped()} and
 	 * {@link #closed()} holds, the three outcomes of {@link FrameContext}'s verbs, except after a
 	 * {@link Sender#disconnect() disconnect} or for a message that arrived when the other side had closed,
-	 * where none does. Close frames the edge sent on the way are reported either way.
+	 * where none does, and for a fragmented message that a {@link io.wsedge.api.MessageMode#FRAGMENTS} chain
+	 * closed on after forwarding its first fragments, where both {@link #forwarded()} and {@link #closed()} do.
+	 * Close frames the edge sent on the way are reported either way.
 	 */
 	public static final class Outcome {
 
@@ -938,6 +943,11 @@ public final class ChainRunner implements AutoCloseable {
 			this.delegate.intercept(new RecordingFrameContext(frame, this.verbs));
 		}
 
+		@Override
+		public MessageMode messageMode() {
+			return this.delegate.messageMode();
+		}
+
 	}
 
 	/** Hands the interceptor the engine's context, watched. */
@@ -947,6 +957,11 @@ public final class ChainRunner implements AutoCloseable {
 		@Override
 		public void intercept(FrameContext frame) throws Exception {
 			this.delegate.intercept(new RecordingFrameContext(frame, this.verbs));
+		}
+
+		@Override
+		public MessageMode messageMode() {
+			return this.delegate.messageMode();
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.wsedge.test;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 
 import io.wsedge.api.EdgeSession;
@@ -33,8 +34,28 @@ final class RecordingFrameContext implements FrameContext {
 	}
 
 	@Override
+	public ByteBuffer payloadView() {
+		return this.delegate.payloadView();
+	}
+
+	@Override
 	public String text() {
 		return this.delegate.text();
+	}
+
+	@Override
+	public boolean isFinal() {
+		return this.delegate.isFinal();
+	}
+
+	@Override
+	public int fragmentIndex() {
+		return this.delegate.fragmentIndex();
+	}
+
+	@Override
+	public boolean isFragment() {
+		return this.delegate.isFragment();
 	}
 
 	@Override
