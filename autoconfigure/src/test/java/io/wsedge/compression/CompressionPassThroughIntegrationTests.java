@@ -52,6 +52,8 @@ class CompressionPassThroughIntegrationTests {
 
 	private static RawUpstream greetingUpstream;
 
+	private static RawUpstream noContextUpstream;
+
 	private static EdgeApp edge;
 
 	private static EdgeApp servlet;
@@ -64,6 +66,8 @@ class CompressionPassThroughIntegrationTests {
 			greeting = RawUpstream.Connection.frame(true, 0x40 | 0x1, compressor.message(utf8(GREETING)));
 		}
 		greetingUpstream = new RawUpstream("permessage-deflate", greeting);
+		noContextUpstream = new RawUpstream(
+				"permessage-deflate; server_no_context_takeover; client_no_context_takeover");
 		edge = EdgeApp.start(Stack.REACTIVE, properties(), RecorderConfiguration.class);
 		servlet = EdgeApp.start(Stack.SERVLET, properties(), RecorderConfiguration.class);
 	}
@@ -85,6 +89,7 @@ class CompressionPassThroughIntegrationTests {
 		properties.put("wsedge.routes[4].limits.max-payload-size", "1KB");
 		properties.put("wsedge.routes[4].limits.max-frame-size", "1KB");
 		route(properties, 5, "greeting", greetingUpstream);
+		route(properties, 6, "no-context", noContextUpstream);
 		return properties;
 	}
 
@@ -103,11 +108,13 @@ class CompressionPassThroughIntegrationTests {
 		servlet.close();
 		upstream.close();
 		greetingUpstream.close();
+		noContextUpstream.close();
 	}
 
 	@Test
 	void compressedMessagesPassThroughAsTheyCameBothWays() throws Exception {
 		double before = passThroughSessions("pass", "client");
+		double compressionBytesBefore = compressionBytes("pass");
 		try (RawClient client = RawClient.connect(edge.port(), "/ws/pass", 0, OFFER);
 				RawUpstream.Connection up = upstream.accept();
 				Compressor clientSide = new Compressor(Deflater.NO_COMPRESSION);
@@ -169,11 +176,18 @@ class CompressionPassThroughIntegrationTests {
 		edge.awaitNoSessions();
 		assertThat(passThroughSessions("pass", "client")).isEqualTo(before + 1);
 		assertThat(passThroughSessions("pass", "upstream")).isGreaterThanOrEqualTo(1);
-		assertThat(edge.context()
+		assertThat(compressionBytes("pass")).as("bytes the edge inflated or deflated").isEqualTo(compressionBytesBefore);
+	}
+
+	private static double compressionBytes(String route) {
+		return edge.context()
 			.getBean(MeterRegistry.class)
 			.find("wsedge.compression.bytes")
-			.tag("route", "pass")
-			.counters()).allSatisfy((counter) -> assertThat(counter.count()).isZero());
+			.tag("route", route)
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
 	}
 
 	@Test
@@ -220,6 +234,67 @@ class CompressionPassThroughIntegrationTests {
 			closeBoth(client, up);
 		}
 		servlet.awaitNoSessions();
+	}
+
+	@Test
+	void theAnswerToTheClientIsShapedToTheUpstreamsParameters() throws Exception {
+		double before = passThroughSessions("no-context", "client") + passThroughSessions("no-context", "upstream");
+		try (RawClient client = RawClient.connect(edge.port(), "/ws/no-context", 0, OFFER);
+				RawUpstream.Connection up = noContextUpstream.accept()) {
+			assertThat(client.status()).isEqualTo(101);
+			// The upstream compresses without context, and its decompressor resets per message: the client is
+			// told the former and asked for the latter (RFC 7692 §7.1.1).
+			assertThat(client.header("Sec-WebSocket-Extensions"))
+				.isEqualTo("permessage-deflate;server_no_context_takeover;client_no_context_takeover");
+			for (int i = 0; i < 3; i++) {
+				byte[] text = utf8("message " + i + " " + "abc".repeat(200));
+				try (Compressor clientSide = new Compressor(Deflater.NO_COMPRESSION);
+						Compressor upstreamSide = new Compressor(Deflater.NO_COMPRESSION);
+						Decompressor fresh = new Decompressor()) {
+					byte[] wire = clientSide.message(text);
+					client.sendFrame(true, 0x40 | 0x1, wire, true);
+					assertThat(up.readFrame().payload()).isEqualTo(wire);
+					byte[] reply = upstreamSide.message(text);
+					up.writeFrame(true, 0x40 | 0x1, reply);
+					Frame answer = client.readFrame();
+					assertThat(answer.payload()).isEqualTo(reply);
+					assertThat(fresh.message(answer.payload())).isEqualTo(text);
+				}
+			}
+			closeBoth(client, up);
+		}
+		edge.awaitNoSessions();
+		assertThat(passThroughSessions("no-context", "client") + passThroughSessions("no-context", "upstream"))
+			.isEqualTo(before + 2);
+	}
+
+	@Test
+	void aClientThatAsksForNoContextTakeoverGetsTheUpstreamsMessagesInflatedAndDeflated() throws Exception {
+		// The upstream keeps its context between messages; a client that resets its own could not follow.
+		try (RawClient client = RawClient.connect(edge.port(), "/ws/pass", 0,
+				"Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover");
+				RawUpstream.Connection up = upstream.accept();
+				Compressor clientSide = new Compressor(Deflater.NO_COMPRESSION);
+				Compressor upstreamSide = new Compressor(Deflater.NO_COMPRESSION)) {
+			assertThat(client.header("Sec-WebSocket-Extensions"))
+				.isEqualTo("permessage-deflate;server_no_context_takeover");
+			for (int i = 0; i < 3; i++) {
+				byte[] text = utf8("message " + i + " " + "abc".repeat(200));
+				byte[] wire = clientSide.message(text);
+				client.sendFrame(true, 0x40 | 0x1, wire, true);
+				assertThat(up.readFrame().payload()).as("the client's messages still pass").isEqualTo(wire);
+				byte[] reply = upstreamSide.message(text);
+				up.writeFrame(true, 0x40 | 0x1, reply);
+				Frame answer = client.readFrame();
+				assertThat(answer.rsv1()).isTrue();
+				assertThat(answer.payload()).isNotEqualTo(reply);
+				try (Decompressor fresh = new Decompressor()) {
+					assertThat(fresh.message(answer.payload())).isEqualTo(text);
+				}
+			}
+			closeBoth(client, up);
+		}
+		edge.awaitNoSessions();
 	}
 
 	@Test
