@@ -43,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * permessage-deflate as the Autobahn suite exercises it (cases 9.3, 9.4, 12 and 13, and the window and
  * negotiation cases of 13), through an edge that compresses on both legs in front of a compressing echo
  * upstream, on both server stacks; on the reactive stack the message cases run both with compressed messages
- * passed through and with them inflated and deflated again. On the servlet stack the client leg is never compressed (Tomcat is not
- * offered the extension), so there these tests check the upstream leg and that Tomcat stays out of it.
+ * passed through and with them inflated and deflated again. On the servlet stack the client leg is never
+ * compressed (Tomcat is not offered the extension), so there these tests check the upstream leg and that Tomcat
+ * stays out of it.
  */
 @ExtendWith(NoLeaks.class)
 class DeflateConformanceIntegrationTests {
