@@ -118,6 +118,10 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 		this.held = null;
 		if (held != null) {
 			for (Object msg : held) {
+				if (msg instanceof Throwable cause) {
+					this.context.fireExceptionCaught(cause);
+					continue;
+				}
 				try {
 					channelRead(this.context, msg);
 				}
@@ -149,6 +153,16 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 			return;
 		}
 		super.channelRead(ctx, msg);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+		if (this.mode == Mode.PENDING && this.held != null) {
+			// A violation reported after a held message must not overtake it (the message would be lost).
+			this.held.add(cause);
+			return;
+		}
+		super.exceptionCaught(ctx, cause);
 	}
 
 	@Override

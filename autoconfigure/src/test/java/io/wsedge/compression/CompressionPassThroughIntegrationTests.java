@@ -54,6 +54,8 @@ class CompressionPassThroughIntegrationTests {
 
 	private static RawUpstream noContextUpstream;
 
+	private static RawUpstream brokenUpstream;
+
 	private static EdgeApp edge;
 
 	private static EdgeApp servlet;
@@ -68,6 +70,12 @@ class CompressionPassThroughIntegrationTests {
 		greetingUpstream = new RawUpstream("permessage-deflate", greeting);
 		noContextUpstream = new RawUpstream(
 				"permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+		// The greeting, then a masked frame, which no server may send (RFC 6455 §5.1).
+		byte[] masked = { (byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2 };
+		ByteArrayOutputStream broken = new ByteArrayOutputStream();
+		broken.writeBytes(greeting);
+		broken.writeBytes(masked);
+		brokenUpstream = new RawUpstream("permessage-deflate", broken.toByteArray());
 		edge = EdgeApp.start(Stack.REACTIVE, properties(), RecorderConfiguration.class);
 		servlet = EdgeApp.start(Stack.SERVLET, properties(), RecorderConfiguration.class);
 	}
@@ -90,6 +98,7 @@ class CompressionPassThroughIntegrationTests {
 		properties.put("wsedge.routes[4].limits.max-frame-size", "1KB");
 		route(properties, 5, "greeting", greetingUpstream);
 		route(properties, 6, "no-context", noContextUpstream);
+		route(properties, 7, "broken", brokenUpstream);
 		return properties;
 	}
 
@@ -109,6 +118,7 @@ class CompressionPassThroughIntegrationTests {
 		upstream.close();
 		greetingUpstream.close();
 		noContextUpstream.close();
+		brokenUpstream.close();
 	}
 
 	@Test
@@ -210,6 +220,24 @@ class CompressionPassThroughIntegrationTests {
 			assertThat(second.payload()).isEqualTo(echo);
 			assertThat(clientInflater.message(second.payload())).isEqualTo(utf8(GREETING + "!"));
 			closeBoth(client, up);
+		}
+		edge.awaitNoSessions();
+	}
+
+	@Test
+	void aMessageHeldBeforeTheUpstreamBrokeTheProtocolIsStillRelayed() throws Exception {
+		try (RawClient client = RawClient.connect(edge.port(), "/ws/broken", 0, OFFER);
+				RawUpstream.Connection up = brokenUpstream.accept();
+				Decompressor clientInflater = new Decompressor()) {
+			assertThat(client.status()).isEqualTo(101);
+			Frame first = client.readFrame();
+			assertThat(first.rsv1()).isTrue();
+			try (Compressor upstreamSide = new Compressor(Deflater.BEST_COMPRESSION)) {
+				assertThat(first.payload()).as("passed through").isEqualTo(upstreamSide.message(utf8(GREETING)));
+			}
+			assertThat(clientInflater.message(first.payload())).isEqualTo(utf8(GREETING));
+			assertThat(client.readUntilClose().closeCode()).as("upstream-failure").isEqualTo(1014);
+			assertThat(up.readFrame().closeCode()).isEqualTo(1002);
 		}
 		edge.awaitNoSessions();
 	}
