@@ -407,6 +407,13 @@ public class WsEdgeProperties implements EnvironmentAware {
 		@NestedConfigurationProperty
 		private LegCompression upstream = new LegCompression();
 
+		/**
+		 * Whether compressed messages are relayed as they came, neither inflated nor deflated again, in each
+		 * direction where both legs negotiated compatible permessage-deflate parameters and no frame interceptor
+		 * runs; limits then count compressed bytes.
+		 */
+		private boolean passThrough = true;
+
 	}
 
 	/**
@@ -469,6 +476,12 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 */
 		@NestedConfigurationProperty
 		private RouteLegCompression upstream = new RouteLegCompression();
+
+		/**
+		 * Whether compressed messages are relayed as they came on this route where both legs allow it; inherits
+		 * wsedge.compression.pass-through.
+		 */
+		private Boolean passThrough;
 
 	}
 

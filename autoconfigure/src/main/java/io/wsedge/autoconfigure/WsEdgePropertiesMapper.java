@@ -108,6 +108,17 @@ final class WsEdgePropertiesMapper {
 				leg.getServerMaxWindowBits(), leg.getClientMaxWindowBits(), threshold.toBytes());
 	}
 
+	/**
+	 * Whether a route relays compressed messages as they came, where its legs allow it.
+	 * @param global the values under {@code wsedge.compression}
+	 * @param route the route's overrides, or {@code null} for the global setting alone
+	 * @return whether pass-through is on
+	 */
+	static boolean passThrough(WsEdgeProperties.Compression global, WsEdgeProperties.RouteCompression route) {
+		Boolean own = (route != null) ? route.getPassThrough() : null;
+		return (own != null) ? own : global.isPassThrough();
+	}
+
 	private static WsEdgeProperties.Limits inherit(WsEdgeProperties.Limits global, RouteLimits route) {
 		PropertyMapper map = PropertyMapper.get();
 		WsEdgeProperties.Limits limits = new WsEdgeProperties.Limits();

@@ -127,6 +127,8 @@ final class WsEdgeRouteFactory {
 							route.getCompression().getClient(), prefix + ".compression.client"),
 					WsEdgePropertiesMapper.compression(this.properties.getCompression().getUpstream(),
 							route.getCompression().getUpstream(), prefix + ".compression.upstream"));
+			edgeRoute.compressedPassThrough(
+					WsEdgePropertiesMapper.passThrough(this.properties.getCompression(), route.getCompression()));
 			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
 		}
 		return new EdgeRoutes(routes);

@@ -56,6 +56,8 @@ public final class EdgeRoute {
 
 	private UpstreamDialer dialer = UpstreamDialer.NONE;
 
+	private boolean compressedPassThrough = true;
+
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
 			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections,
@@ -168,6 +170,27 @@ public final class EdgeRoute {
 	 */
 	public Compression compression(Side side) {
 		return (side == Side.CLIENT) ? this.clientCompression : this.upstreamCompression;
+	}
+
+	/**
+	 * Sets whether compressed messages may be relayed as they came; called once when the route is built.
+	 * @param passThrough whether pass-through is on ({@code wsedge.compression.pass-through})
+	 * @return this route
+	 */
+	public EdgeRoute compressedPassThrough(boolean passThrough) {
+		this.compressedPassThrough = passThrough;
+		return this;
+	}
+
+	/**
+	 * Whether the compressed messages of one side may be relayed as they came, not inflated and deflated again:
+	 * pass-through is on for the route and no frame interceptor, which needs the plain payload, runs on them.
+	 * Whether they are is decided per session, by the permessage-deflate parameters of both legs.
+	 * @param from the sending side
+	 * @return whether the route allows it
+	 */
+	public boolean passesCompressed(Side from) {
+		return this.compressedPassThrough && chain(from).length == 0;
 	}
 
 	/**

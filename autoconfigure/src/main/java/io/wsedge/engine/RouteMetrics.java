@@ -35,6 +35,14 @@ public interface RouteMetrics {
 	}
 
 	/**
+	 * A session relays one side's compressed messages as they came (permessage-deflate pass-through): they are
+	 * neither inflated nor deflated again, and not counted by {@link #compression}.
+	 * @param from the sending side
+	 */
+	default void compressionPassThrough(Side from) {
+	}
+
+	/**
 	 * A message was dropped instead of forwarded.
 	 * @param from the sender
 	 * @param reason {@code interceptor} or the name of the policy that dropped it

@@ -47,6 +47,12 @@ public final class MicrometerEdgeMetrics implements EdgeMetrics {
 	/** Bytes through permessage-deflate, by route, leg, direction and form (wire or payload). */
 	public static final String COMPRESSION_BYTES = "wsedge.compression.bytes";
 
+	/**
+	 * Counter of sessions that relay one side's compressed messages as they came; tags {@code route},
+	 * {@code direction}.
+	 */
+	public static final String COMPRESSION_PASS_THROUGH = "wsedge.compression.pass-through";
+
 	/** Counter of violated limits and close policies; tags {@code route}, {@code policy}. */
 	public static final String POLICY_VIOLATIONS = "wsedge.policy.violations";
 

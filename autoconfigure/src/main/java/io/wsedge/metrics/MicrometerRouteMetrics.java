@@ -44,6 +44,9 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 
 	private final Counter[] compression = new Counter[8];
 
+	/** By the sending side's ordinal, registered on first use. */
+	private final Counter[] passThrough = new Counter[2];
+
 	private final AtomicInteger active = new AtomicInteger();
 
 	private final Timer duration;
@@ -129,6 +132,21 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 
 	private static int compressionIndex(Side leg, boolean received, boolean wire) {
 		return leg.ordinal() * 4 + (received ? 2 : 0) + (wire ? 1 : 0);
+	}
+
+	@Override
+	public void compressionPassThrough(Side from) {
+		Counter counter = this.passThrough[from.ordinal()];
+		if (counter == null) {
+			// Registering is idempotent, so a race between two event loops costs one extra look-up at most.
+			counter = Counter.builder(MicrometerEdgeMetrics.COMPRESSION_PASS_THROUGH)
+				.description("Sessions that relay one side's compressed messages as they came")
+				.tags(this.route)
+				.tag("direction", tag(from))
+				.register(this.registry);
+			this.passThrough[from.ordinal()] = counter;
+		}
+		counter.increment();
 	}
 
 	@Override

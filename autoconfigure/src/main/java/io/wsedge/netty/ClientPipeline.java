@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import reactor.netty.NettyPipeline;
 
 import io.wsedge.engine.EdgeRoute;
+import io.wsedge.engine.Leg;
 import io.wsedge.engine.Side;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
@@ -23,17 +24,20 @@ public final class ClientPipeline {
 	}
 
 	/**
-	 * Answers the client's permessage-deflate offer when the route compresses toward the client. Call before
-	 * the 101 response is written.
+	 * Answers the client's permessage-deflate offer when the route compresses toward the client, shaped so
+	 * that compressed messages pass through where the upstream leg's parameters and the route allow it (see
+	 * {@link PassThrough}). Call before the 101 response is written, on the client's event loop.
 	 * @param pipeline the client connection's pipeline, still speaking HTTP
 	 * @param route the route
 	 * @param offers the client's {@code Sec-WebSocket-Extensions} values, or {@code null}
+	 * @param upstream the session's upstream leg, its handshake complete
 	 */
-	public static void negotiate(ChannelPipeline pipeline, EdgeRoute route, List<String> offers) {
+	public static void negotiate(ChannelPipeline pipeline, EdgeRoute route, List<String> offers, Leg upstream) {
 		Compression compression = route.compression(Side.CLIENT);
 		if (compression.enabled() && Deflate.offered(offers)) {
 			Deflate.acceptOffer(pipeline, offers, compression,
-					(int) Math.min(Integer.MAX_VALUE, route.limits().maxPayloadSize()));
+					(int) Math.min(Integer.MAX_VALUE, route.limits().maxPayloadSize()),
+					PassThrough.of(route, upstream, pipeline.channel()));
 		}
 	}
 
@@ -51,8 +55,12 @@ public final class ClientPipeline {
 		// The edge is the server here: client frames must be masked (RFC 6455 §5.1).
 		FrameDecoders.reportViolations(pipeline, true, limits.maxFrameSize());
 		FrameEncoder.install(pipeline, true);
-		pipeline.addBefore(NettyPipeline.ReactiveBridge, UpstreamConnector.UTF8_VALIDATOR_NAME,
-				new TextValidator())
+		MessageInflater inflater = pipeline.get(MessageInflater.class);
+		if (inflater != null && inflater.passing()) {
+			leg.passCompressed();
+		}
+		// Compressed messages that pass through keep RSV1 here, and the check leaves them to the upstream.
+		pipeline.addBefore(NettyPipeline.ReactiveBridge, UpstreamConnector.UTF8_VALIDATOR_NAME, new TextValidator())
 			.addBefore(NettyPipeline.ReactiveBridge, NettyLeg.HANDLER_NAME, leg);
 		Deflate.meter(pipeline, route.metrics(), Side.CLIENT);
 		return leg;

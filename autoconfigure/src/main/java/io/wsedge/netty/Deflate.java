@@ -106,11 +106,12 @@ public final class Deflate {
 	 * @param offers the client's {@code Sec-WebSocket-Extensions} values
 	 * @param settings the leg's settings
 	 * @param maxInflated the most bytes one message may inflate to (the client payload limit)
+	 * @param passThrough the session's pass-through, to shape the answer with, or {@code null}
 	 */
-	public static void acceptOffer(ChannelPipeline pipeline, List<String> offers, Compression settings,
-			int maxInflated) {
+	static void acceptOffer(ChannelPipeline pipeline, List<String> offers, Compression settings, int maxInflated,
+			PassThrough passThrough) {
 		WebSocketServerExtensionHandler handler = new WebSocketServerExtensionHandler(
-				new ServerHandshaker(settings, maxInflated));
+				new ServerHandshaker(settings, maxInflated, passThrough));
 		DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
 		request.headers()
 			.set(HttpHeaderNames.UPGRADE, "websocket")
@@ -177,7 +178,9 @@ public final class Deflate {
 	/**
 	 * The edge as server (RFC 7692 §7.1): accepts an offer within what the leg's settings and the runtime
 	 * allow, declines the rest (a parameter it does not know, a value that is missing or out of range, a window
-	 * it cannot keep to).
+	 * it cannot keep to). Where the upstream's or the client's compressed messages can pass through
+	 * ({@link PassThrough}), the answer describes the upstream's compressor and asks the client for what the
+	 * upstream's decompressor was told; the edge could still keep to it itself.
 	 */
 	private static final class ServerHandshaker implements WebSocketServerExtensionHandshaker {
 
@@ -185,9 +188,12 @@ public final class Deflate {
 
 		private final int maxInflated;
 
-		ServerHandshaker(Compression settings, int maxInflated) {
+		private final PassThrough passThrough;
+
+		ServerHandshaker(Compression settings, int maxInflated, PassThrough passThrough) {
 			this.settings = settings;
 			this.maxInflated = maxInflated;
+			this.passThrough = passThrough;
 		}
 
 		@Override
@@ -195,13 +201,9 @@ public final class Deflate {
 			if (!EXTENSION.equalsIgnoreCase(offer.name())) {
 				return null;
 			}
-			// A server may use no context takeover, and ask the client for it, unasked (§7.1.1.1, §7.1.1.2).
-			boolean serverNoContext = this.settings.serverNoContextTakeover();
-			boolean clientNoContext = this.settings.clientNoContextTakeover();
-			int serverBits = this.settings.serverMaxWindowBits();
-			boolean serverBitsOffered = false;
-			int clientBits = MAX_WINDOW_BITS;
-			boolean clientBitsOffered = false;
+			boolean serverNoContextAsked = false;
+			int serverBitsOffered = -1;
+			int clientBitsOffered = -1;
 			for (Map.Entry<String, String> parameter : offer.parameters().entrySet()) {
 				String value = parameter.getValue();
 				switch (parameter.getKey().toLowerCase(Locale.ROOT)) {
@@ -209,7 +211,7 @@ public final class Deflate {
 						if (value != null) {
 							return null;
 						}
-						serverNoContext = true;
+						serverNoContextAsked = true;
 					}
 					case CLIENT_NO_CONTEXT -> {
 						if (value != null) {
@@ -221,8 +223,7 @@ public final class Deflate {
 						if (bits < 0) {
 							return null;
 						}
-						serverBits = Math.min(serverBits, bits);
-						serverBitsOffered = true;
+						serverBitsOffered = (serverBitsOffered < 0) ? bits : Math.min(serverBitsOffered, bits);
 					}
 					case CLIENT_MAX_WINDOW -> {
 						// Without a value the client only says it can limit its window (§7.1.2.2).
@@ -230,16 +231,34 @@ public final class Deflate {
 						if (bits < 0) {
 							return null;
 						}
-						clientBits = bits;
-						clientBitsOffered = true;
+						clientBitsOffered = bits;
 					}
 					default -> {
 						return null;
 					}
 				}
 			}
+			PassThrough passThrough = this.passThrough;
+			PassThrough.Parameters upstream = (passThrough != null) ? passThrough.upstreamLeg() : null;
+			boolean fromUpstream = upstream != null && passThrough.allows(Side.UPSTREAM)
+					&& PassThrough.upstreamFitsClient(upstream, serverNoContextAsked, serverBitsOffered);
+			boolean fromClient = upstream != null && passThrough.allows(Side.CLIENT)
+					&& PassThrough.clientFitsUpstream(upstream, clientBitsOffered);
+			// A server may use no context takeover, and ask the client for it, unasked (§7.1.1.1, §7.1.1.2).
+			boolean serverNoContext = serverNoContextAsked
+					|| (fromUpstream ? upstream.serverNoContext() : this.settings.serverNoContextTakeover());
+			boolean clientNoContext = fromClient ? upstream.clientNoContext()
+					: this.settings.clientNoContextTakeover();
+			int serverBits = this.settings.serverMaxWindowBits();
+			if (serverBitsOffered >= 0) {
+				serverBits = Math.min(serverBits, serverBitsOffered);
+				if (fromUpstream) {
+					// No less than the upstream compresses with, and no more than offered (checked by the fit).
+					serverBits = Math.max(serverBits, upstream.serverBits());
+				}
+			}
 			if (serverBits < MAX_WINDOW_BITS && !SMALL_WINDOWS) {
-				if (serverBitsOffered) {
+				if (serverBitsOffered >= 0) {
 					// The answer may not exceed the offer (§7.1.2.1), and this runtime has only the full window.
 					logger.debug("Declined permessage-deflate with server_max_window_bits=" + serverBits
 							+ ": jzlib is not on the class path");
@@ -247,18 +266,27 @@ public final class Deflate {
 				}
 				serverBits = MAX_WINDOW_BITS;
 			}
-			// The edge inflates any window; a smaller one is only asked for to spare the client's memory.
-			int askClientBits = Math.min(clientBits, this.settings.clientMaxWindowBits());
-			Integer clientAnswer = (clientBitsOffered && askClientBits < MAX_WINDOW_BITS) ? askClientBits : null;
-			return new ServerExtension(serverNoContext, clientNoContext, serverBits, serverBitsOffered, clientAnswer,
-					this.settings.threshold(), this.maxInflated);
+			// The edge inflates any window; a smaller one is only asked for to spare the client's memory, or so
+			// that the upstream can inflate what passes through.
+			int askClientBits = Math.min((clientBitsOffered >= 0) ? clientBitsOffered : MAX_WINDOW_BITS,
+					this.settings.clientMaxWindowBits());
+			if (fromClient) {
+				askClientBits = Math.min(askClientBits, upstream.clientBits());
+			}
+			Integer clientAnswer = (clientBitsOffered >= 0 && askClientBits < MAX_WINDOW_BITS) ? askClientBits : null;
+			return new ServerExtension(serverNoContext, clientNoContext, serverBits, serverBitsOffered >= 0,
+					clientAnswer, this.settings.threshold(), this.maxInflated, passThrough, fromClient, fromUpstream);
 		}
 
 	}
 
+	/**
+	 * The accepted offer. Its codecs are made once the 101 response is out, which is when the pass-through
+	 * decisions are put in force on the upstream leg too.
+	 */
 	private record ServerExtension(boolean serverNoContext, boolean clientNoContext, int serverBits,
-			boolean answerServerBits, Integer clientBits, long threshold, int maxInflated)
-			implements WebSocketServerExtension {
+			boolean answerServerBits, Integer clientBits, long threshold, int maxInflated, PassThrough passThrough,
+			boolean fromClient, boolean fromUpstream) implements WebSocketServerExtension {
 
 		@Override
 		public int rsv() {
@@ -267,12 +295,22 @@ public final class Deflate {
 
 		@Override
 		public WebSocketExtensionEncoder newExtensionEncoder() {
-			return new MessageDeflater(COMPRESSION_LEVEL, this.serverBits, this.serverNoContext, this.threshold);
+			return new MessageDeflater(COMPRESSION_LEVEL, this.serverBits, this.serverNoContext, this.threshold,
+					passes(Side.UPSTREAM));
 		}
 
 		@Override
 		public WebSocketExtensionDecoder newExtensionDecoder() {
-			return new MessageInflater(this.clientNoContext, this.maxInflated);
+			return new MessageInflater(this.clientNoContext, this.maxInflated,
+					passes(Side.CLIENT) ? MessageInflater.Mode.PASS : MessageInflater.Mode.INFLATE, null);
+		}
+
+		private boolean passes(Side from) {
+			if (this.passThrough == null) {
+				return false;
+			}
+			this.passThrough.commit(this.fromClient, this.fromUpstream);
+			return this.passThrough.passes(from);
 		}
 
 		@Override
@@ -340,6 +378,7 @@ public final class Deflate {
 			}
 			boolean serverNoContext = false;
 			boolean clientNoContext = this.settings.clientNoContextTakeover();
+			int serverBits = MAX_WINDOW_BITS;
 			int clientBits = this.offeredClientBits;
 			for (Map.Entry<String, String> parameter : answer.parameters().entrySet()) {
 				String value = parameter.getValue();
@@ -361,6 +400,7 @@ public final class Deflate {
 						if (bits < 0 || bits > this.settings.serverMaxWindowBits()) {
 							return null;
 						}
+						serverBits = bits;
 					}
 					case CLIENT_MAX_WINDOW -> {
 						int bits = windowBits(value);
@@ -375,14 +415,20 @@ public final class Deflate {
 					}
 				}
 			}
-			return new ClientExtension(serverNoContext, clientNoContext, clientBits, this.settings.threshold(),
-					this.maxInflated);
+			// The upstream's decompressor may reset per message when the edge only offered to (a hint, §7.1.1.2),
+			// and may keep a window no larger than the edge offered to keep to: both counted as agreed.
+			return new ClientExtension(new PassThrough.Parameters(serverNoContext, clientNoContext, serverBits,
+					clientBits), this.settings.threshold(), this.maxInflated);
 		}
 
 	}
 
-	private record ClientExtension(boolean serverNoContext, boolean clientNoContext, int clientBits,
-			long threshold, int maxInflated) implements WebSocketClientExtension {
+	/**
+	 * The upstream's answer. Its inflater starts out pending: whether the upstream's compressed frames pass
+	 * through is only known once the client's offer is answered (see {@link PassThrough}).
+	 */
+	private record ClientExtension(PassThrough.Parameters negotiated, long threshold, int maxInflated)
+			implements WebSocketClientExtension {
 
 		@Override
 		public int rsv() {
@@ -391,19 +437,22 @@ public final class Deflate {
 
 		@Override
 		public WebSocketExtensionEncoder newExtensionEncoder() {
-			return new MessageDeflater(COMPRESSION_LEVEL, this.clientBits, this.clientNoContext, this.threshold);
+			return new MessageDeflater(COMPRESSION_LEVEL, this.negotiated.clientBits(),
+					this.negotiated.clientNoContext(), this.threshold, false);
 		}
 
 		@Override
 		public WebSocketExtensionDecoder newExtensionDecoder() {
-			return new MessageInflater(this.serverNoContext, this.maxInflated);
+			return new MessageInflater(this.negotiated.serverNoContext(), this.maxInflated,
+					MessageInflater.Mode.PENDING, this.negotiated);
 		}
 
 	}
 
 	/**
 	 * Counts the bytes on both sides of the permessage-deflate codec of a leg, if it was negotiated there, so
-	 * that the saving shows in the metrics. Call once the handshake is complete.
+	 * that the saving shows in the metrics; frames that pass through compressed are not counted, as the edge
+	 * neither inflates nor deflates them. Call once the handshake is complete.
 	 * @param pipeline the leg's pipeline
 	 * @param metrics the route's metrics
 	 * @param leg the leg
@@ -421,9 +470,12 @@ public final class Deflate {
 				break;
 			}
 		}
-		pipeline.addBefore(firstExtensionCodec, "wsedge.compression.wire", new Meter(metrics, leg, true));
+		MessageInflater inflater = pipeline.get(MessageInflater.class);
+		MessageDeflater deflater = pipeline.get(MessageDeflater.class);
+		pipeline.addBefore(firstExtensionCodec, "wsedge.compression.wire",
+				new Meter(metrics, leg, true, inflater, deflater));
 		pipeline.addBefore(UpstreamConnector.UTF8_VALIDATOR_NAME, "wsedge.compression.payload",
-				new Meter(metrics, leg, false));
+				new Meter(metrics, leg, false, inflater, deflater));
 	}
 
 	/** Counts data frames passing one point of the pipeline, both ways. */
@@ -435,15 +487,21 @@ public final class Deflate {
 
 		private final boolean wire;
 
-		Meter(RouteMetrics metrics, Side leg, boolean wire) {
+		private final MessageInflater inflater;
+
+		private final MessageDeflater deflater;
+
+		Meter(RouteMetrics metrics, Side leg, boolean wire, MessageInflater inflater, MessageDeflater deflater) {
 			this.metrics = metrics;
 			this.leg = leg;
 			this.wire = wire;
+			this.inflater = inflater;
+			this.deflater = deflater;
 		}
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
-			if (isData(msg)) {
+			if (isData(msg) && (this.inflater == null || !this.inflater.passing())) {
 				this.metrics.compression(this.leg, true, this.wire, ((WebSocketFrame) msg).content().readableBytes());
 			}
 			ctx.fireChannelRead(msg);
@@ -451,7 +509,7 @@ public final class Deflate {
 
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-			if (isData(msg)) {
+			if (isData(msg) && (this.deflater == null || !this.deflater.passing())) {
 				this.metrics.compression(this.leg, false, this.wire, ((WebSocketFrame) msg).content().readableBytes());
 			}
 			ctx.write(msg, promise);

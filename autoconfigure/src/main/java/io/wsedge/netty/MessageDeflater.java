@@ -27,6 +27,10 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncod
  * {@code 00 00 ff ff} tail, which the receiver appends again. Windows below 15 bits use jzlib (the JDK's
  * deflater has only the full window); {@link Deflate} declines what needs it when jzlib is absent.
  * Runs on the channel's event loop only.
+ * <p>
+ * Where the other leg's compressed frames pass through ({@link PassThrough}), the deflater compresses nothing,
+ * not even a plain message: the peer's decompressor follows the sender's compression context, of which any
+ * message the edge compressed would not be part (RFC 7692 §7.2.3.3).
  */
 final class MessageDeflater extends WebSocketExtensionEncoder {
 
@@ -44,23 +48,41 @@ final class MessageDeflater extends WebSocketExtensionEncoder {
 
 	private boolean compressing;
 
+	private boolean passing;
+
 	/**
 	 * @param level the compression level, 0-9
 	 * @param windowBits the LZ77 window agreed for this side, 8-15
 	 * @param noContext whether each message starts with a fresh context (no context takeover)
 	 * @param threshold messages whose first frame is smaller than this are sent uncompressed
+	 * @param passing whether frames pass as they come, compressed by the other leg's peer or not at all
 	 */
-	MessageDeflater(int level, int windowBits, boolean noContext, long threshold) {
+	MessageDeflater(int level, int windowBits, boolean noContext, long threshold, boolean passing) {
 		this.level = level;
 		this.windowBits = windowBits;
 		this.noContext = noContext;
 		this.threshold = threshold;
+		this.passing = passing;
+	}
+
+	/** From now on frames pass as they come; set before the first data frame is written. */
+	void passThrough() {
+		this.passing = true;
+	}
+
+	/**
+	 * Whether frames pass as they come.
+	 * @return whether the deflater passes them through
+	 */
+	boolean passing() {
+		return this.passing;
 	}
 
 	@Override
 	public boolean acceptOutboundMessage(Object msg) {
-		return msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
-				|| msg instanceof ContinuationWebSocketFrame;
+		// Passed frames skip the encoder's list: the frame goes out as it is, its RSV1 bit included.
+		return !this.passing && (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+				|| msg instanceof ContinuationWebSocketFrame);
 	}
 
 	@Override

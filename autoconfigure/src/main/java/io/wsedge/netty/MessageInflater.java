@@ -1,6 +1,7 @@
 package io.wsedge.netty;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * The receiving half of permessage-deflate (RFC 7692 §7.2.2) for one connection, in place of Netty's decoder:
@@ -27,14 +29,42 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecod
  * more than the limit; that and invalid data end in a {@link CorruptedWebSocketFrameException} with 1009 or
  * 1002, which the leg answers. After one, frames are dropped. Windows of any size are inflated (a smaller
  * window is a subset of the full one). Runs on the channel's event loop only.
+ * <p>
+ * Where the other leg takes the compressed frames as they are, the inflater passes them on untouched
+ * ({@link PassThrough}). On the upstream leg that is only known once the client's leg is negotiated, after the
+ * upstream's handshake, so there the inflater starts out pending: it holds what arrives, compressed, until it
+ * is {@link #settle settled}, because frames inflated meanwhile could not be passed on any more (their bytes
+ * would be missing from the compression context of the client, RFC 7692 §7.2.3.3).
  */
 final class MessageInflater extends WebSocketExtensionDecoder {
+
+	/** What the inflater does with data frames. */
+	enum Mode {
+
+		/** Inflates compressed messages. */
+		INFLATE,
+
+		/** Passes every frame on as it came. */
+		PASS,
+
+		/** Holds every frame, in order, until it is settled to one of the others. */
+		PENDING
+
+	}
 
 	private static final byte[] FLUSH_TAIL = { 0, 0, (byte) 0xFF, (byte) 0xFF };
 
 	private final boolean noContext;
 
 	private final long maxInflated;
+
+	private final PassThrough.Parameters negotiated;
+
+	private Mode mode;
+
+	private ChannelHandlerContext context;
+
+	private ArrayDeque<Object> held;
 
 	private Inflater inflater;
 
@@ -47,16 +77,99 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 	/**
 	 * @param noContext whether the peer starts each message with a fresh context
 	 * @param maxInflated the most bytes one message may inflate to
+	 * @param mode what to do with data frames to begin with
+	 * @param negotiated the parameters in force on this leg, which a pass-through decision compares
 	 */
-	MessageInflater(boolean noContext, long maxInflated) {
+	MessageInflater(boolean noContext, long maxInflated, Mode mode, PassThrough.Parameters negotiated) {
 		this.noContext = noContext;
 		this.maxInflated = maxInflated;
+		this.mode = mode;
+		this.negotiated = negotiated;
+	}
+
+	PassThrough.Parameters negotiated() {
+		return this.negotiated;
+	}
+
+	boolean pending() {
+		return this.mode == Mode.PENDING;
+	}
+
+	/**
+	 * Whether frames pass as they came, still compressed.
+	 * @return whether the inflater passes them through
+	 */
+	boolean passing() {
+		return this.mode == Mode.PASS;
+	}
+
+	/**
+	 * Ends the pending mode: the frames held meanwhile go on, inflated or not, in the order they came. Does
+	 * nothing once settled. Runs on the channel's event loop.
+	 * @param pass whether frames pass through from now on
+	 * @return whether they do (false when the inflater was already settled to inflate)
+	 */
+	boolean settle(boolean pass) {
+		if (this.mode != Mode.PENDING) {
+			return this.mode == Mode.PASS;
+		}
+		this.mode = pass ? Mode.PASS : Mode.INFLATE;
+		ArrayDeque<Object> held = this.held;
+		this.held = null;
+		if (held != null) {
+			for (Object msg : held) {
+				if (msg instanceof Throwable cause) {
+					this.context.fireExceptionCaught(cause);
+					continue;
+				}
+				try {
+					channelRead(this.context, msg);
+				}
+				catch (Throwable ex) {
+					// As the pipeline would have passed it on, had the frame come now.
+					this.context.fireExceptionCaught(ex);
+				}
+			}
+		}
+		return pass;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+		this.context = ctx;
+		super.handlerAdded(ctx);
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+		if (this.mode == Mode.PENDING && msg instanceof WebSocketFrame) {
+			// Control frames wait too, so that nothing overtakes a held message.
+			if (this.held == null) {
+				this.held = new ArrayDeque<>();
+			}
+			this.held.add(msg);
+			// The session is not there yet either: reading stops, so that what waits stays small.
+			ctx.channel().config().setAutoRead(false);
+			return;
+		}
+		super.channelRead(ctx, msg);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+		if (this.mode == Mode.PENDING && this.held != null) {
+			// A violation reported after a held message must not overtake it (the message would be lost).
+			this.held.add(cause);
+			return;
+		}
+		super.exceptionCaught(ctx, cause);
 	}
 
 	@Override
 	public boolean acceptInboundMessage(Object msg) {
-		return msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
-				|| msg instanceof ContinuationWebSocketFrame;
+		// Passed frames skip the decoder's list and copies: the frame goes on as it is, RSV1 and all.
+		return this.mode == Mode.INFLATE && (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+				|| msg instanceof ContinuationWebSocketFrame);
 	}
 
 	@Override
@@ -151,12 +264,19 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		// What arrived before the connection closed goes on before the news that it did.
+		settle(false);
 		end();
 		super.channelInactive(ctx);
 	}
 
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+		ArrayDeque<Object> held = this.held;
+		this.held = null;
+		if (held != null) {
+			held.forEach(ReferenceCountUtil::release);
+		}
 		end();
 		super.handlerRemoved(ctx);
 	}

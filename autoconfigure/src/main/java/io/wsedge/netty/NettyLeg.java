@@ -12,9 +12,12 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -77,6 +80,9 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 
 	private UpstreamHandshakeAdapter handshake;
 
+	/** RSV1 when the compressed messages of this leg's peer pass through as they came, 0 otherwise. */
+	private int passedRsv;
+
 	public NettyLeg(Side side, Channel channel, long closeTimeoutNanos) {
 		this.side = side;
 		this.channel = channel;
@@ -113,6 +119,18 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 		else {
 			this.channel.eventLoop().execute(start);
 		}
+	}
+
+	/**
+	 * Lets the peer's compressed messages through with their RSV1 bit (permessage-deflate pass-through), on
+	 * the first frame of a text or binary message only (RFC 7692 §6.1). Runs on the channel's event loop.
+	 */
+	void passCompressed() {
+		this.passedRsv = WebSocketExtension.RSV1;
+	}
+
+	Channel channel() {
+		return this.channel;
 	}
 
 	void handshake(UpstreamHandshakeAdapter handshake) {
@@ -249,9 +267,12 @@ public final class NettyLeg extends ChannelDuplexHandler implements Leg {
 			frame.release();
 			return;
 		}
-		if (frame.rsv() != 0) {
+		int rsv = frame.rsv();
+		if (rsv != 0 && (rsv != this.passedRsv
+				|| !(frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame))) {
 			// Extension handlers before this leg consume the bits they own (permessage-deflate's RSV1), so
-			// what is left belongs to no negotiated extension (RFC 6455 §5.2).
+			// what is left belongs to no negotiated extension (RFC 6455 §5.2); a compressed message that passes
+			// through keeps RSV1, on its first frame only (RFC 7692 §6.1).
 			frame.release();
 			violation(CloseCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
 			return;

@@ -18,6 +18,9 @@ public record UpstreamConnection(NettyLeg leg, String subprotocol, Connection co
 
 	@Override
 	public void bind(LegListener session, EventExecutor executor) {
+		// Frames the upstream sent before the session start wait, still compressed, for the client leg's
+		// negotiation to decide whether they pass through; whatever it left undecided is decided now.
+		PassThrough.settle(this.connection.channel());
 		this.leg.bind(session, executor);
 	}
 

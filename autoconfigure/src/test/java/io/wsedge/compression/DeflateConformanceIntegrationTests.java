@@ -10,6 +10,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.jcraft.jzlib.JZlib;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -40,8 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * permessage-deflate as the Autobahn suite exercises it (cases 9.3, 9.4, 12 and 13, and the window and
  * negotiation cases of 13), through an edge that compresses on both legs in front of a compressing echo
- * upstream, on both server stacks. On the servlet stack the client leg is never compressed (Tomcat is not
- * offered the extension), so there these tests check the upstream leg and that Tomcat stays out of it.
+ * upstream, on both server stacks; on the reactive stack the message cases run both with compressed messages
+ * passed through and with them inflated and deflated again. On the servlet stack the client leg is never
+ * compressed (Tomcat is not offered the extension), so there these tests check the upstream leg and that Tomcat
+ * stays out of it.
  */
 @ExtendWith(NoLeaks.class)
 class DeflateConformanceIntegrationTests {
@@ -95,6 +99,11 @@ class DeflateConformanceIntegrationTests {
 		properties.put("wsedge.routes[2].path", "/ws/fragments");
 		properties.put("wsedge.routes[2].upstream", "ws://127.0.0.1:" + upstream.port() + "/fragments");
 		properties.put("wsedge.routes[2].compression.upstream.enabled", "false");
+		// As route 0, with every compressed message inflated and deflated again instead of passed through.
+		properties.put("wsedge.routes[3].id", "inflating");
+		properties.put("wsedge.routes[3].path", "/ws/inflating");
+		properties.put("wsedge.routes[3].upstream", "ws://127.0.0.1:" + upstream.port() + "/echo");
+		properties.put("wsedge.routes[3].compression.pass-through", "false");
 		return properties;
 	}
 
@@ -120,24 +129,35 @@ class DeflateConformanceIntegrationTests {
 		return text.substring(0, size).getBytes(StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Where the cases run: on the reactive stack both with compressed messages passed through ({@code /ws/both},
+	 * no interceptor) and inflated and deflated again ({@code /ws/inflating}); on the servlet stack, whose client
+	 * leg is never compressed, through {@code /ws/both}.
+	 */
+	static Stream<Arguments> paths() {
+		return Stream.of(Arguments.of(Stack.REACTIVE, "/ws/both"), Arguments.of(Stack.REACTIVE, "/ws/inflating"),
+				Arguments.of(Stack.SERVLET, "/ws/both"));
+	}
+
 	static Stream<Arguments> case9() {
 		int[] fragments = { 64, 256, 1024, 4096, 16 * 1024, 64 * 1024, 256 * 1024, MB, 4 * MB };
-		return Stream.of(Stack.values())
-			.flatMap((stack) -> IntStream.of(0x1, 0x2)
-				.boxed()
-				.flatMap((opcode) -> IntStream.of(fragments).mapToObj((size) -> Arguments.of(stack, opcode, size))));
+		return paths().flatMap((path) -> IntStream.of(0x1, 0x2)
+			.boxed()
+			.flatMap((opcode) -> IntStream.of(fragments)
+				.mapToObj((size) -> Arguments.of(path.get()[0], path.get()[1], opcode, size))));
 	}
 
 	/**
 	 * Autobahn 9.3.1-9.3.9 (text) and 9.4.1-9.4.9 (binary): a 4 MB message in fragments of 64 B up to 4 MB,
 	 * echoed; through the edge, and straight to the upstream as the reference.
 	 */
-	@ParameterizedTest(name = "{0} opcode {1} in fragments of {2} B")
+	@ParameterizedTest(name = "{0} {1} opcode {2} in fragments of {3} B")
 	@MethodSource("case9")
-	void fourMegabyteMessageInFragmentsIsEchoedIntact(Stack stack, int opcode, int fragment) throws Exception {
+	void fourMegabyteMessageInFragmentsIsEchoedIntact(Stack stack, String path, int opcode, int fragment)
+			throws Exception {
 		byte[] message = text(4 * MB, fragment);
-		assertEcho(edge(stack).port(), "/ws/both", stack == Stack.REACTIVE, opcode, message, fragment);
-		if (stack == Stack.REACTIVE) {
+		assertEcho(edge(stack).port(), path, stack == Stack.REACTIVE, opcode, message, fragment);
+		if (stack == Stack.REACTIVE && path.equals("/ws/both")) {
 			assertEcho(upstream.port(), "/echo", true, opcode, message, fragment);
 		}
 		edge(stack).awaitNoSessions();
@@ -164,10 +184,11 @@ class DeflateConformanceIntegrationTests {
 	 * per case; 300 here bring each of the 15 pairs of message and fragment size round 20 times, on a shared
 	 * compression context, in a fifth of the time.
 	 */
-	@ParameterizedTest
-	@EnumSource(Stack.class)
-	void compressedMessagesCutIntoSmallFragmentsAreEchoedIntact(Stack stack) throws Exception {
-		try (DeflateClient client = DeflateClient.connect(edge(stack).port(), "/ws/both", "permessage-deflate")) {
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("paths")
+	void compressedMessagesCutIntoSmallFragmentsAreEchoedIntact(Stack stack, String path) throws Exception {
+		double passedBefore = passThroughSessions(edge(stack), path);
+		try (DeflateClient client = DeflateClient.connect(edge(stack).port(), path, "permessage-deflate")) {
 			assertThat(client.compressing()).isEqualTo(stack == Stack.REACTIVE);
 			int[] fragments = { 256, 1024, 4096 };
 			for (int i = 0; i < 300; i++) {
@@ -180,6 +201,21 @@ class DeflateConformanceIntegrationTests {
 			assertThat(client.readMessage().opcode()).isEqualTo(0x8);
 		}
 		edge(stack).awaitNoSessions();
+		boolean passed = stack == Stack.REACTIVE && path.equals("/ws/both");
+		assertThat(passThroughSessions(edge(stack), path)).as("sessions passing compressed messages through")
+			.isEqualTo(passedBefore + (passed ? 2 : 0));
+	}
+
+	/** Both directions of the sessions on a path's route whose compressed messages passed through. */
+	private static double passThroughSessions(EdgeApp edge, String path) {
+		return edge.context()
+			.getBean(MeterRegistry.class)
+			.find("wsedge.compression.pass-through")
+			.tag("route", path.substring("/ws/".length()))
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
 	}
 
 	/**

@@ -213,7 +213,7 @@ public final class RawClient implements AutoCloseable {
 				payload[i] ^= mask[i % 4];
 			}
 		}
-		return new Frame((first & 0x80) != 0, first & 0x0F, mask != null, payload);
+		return new Frame((first & 0x80) != 0, first & 0x0F, mask != null, payload, (first >> 4) & 0x7);
 	}
 
 	/**
@@ -295,8 +295,18 @@ public final class RawClient implements AutoCloseable {
 	 * @param opcode the opcode
 	 * @param masked whether the sender masked it
 	 * @param payload the (unmasked) payload
+	 * @param rsv the reserved bits RSV1-RSV3, as the bits 4 (RSV1), 2 and 1
 	 */
-	public record Frame(boolean fin, int opcode, boolean masked, byte[] payload) {
+	public record Frame(boolean fin, int opcode, boolean masked, byte[] payload, int rsv) {
+
+		public Frame(boolean fin, int opcode, boolean masked, byte[] payload) {
+			this(fin, opcode, masked, payload, 0);
+		}
+
+		/** Whether RSV1 is set, which marks a compressed message under permessage-deflate (RFC 7692 §6). */
+		public boolean rsv1() {
+			return (this.rsv & 4) != 0;
+		}
 
 		public int closeCode() {
 			return (this.payload.length >= 2) ? ((this.payload[0] & 0xFF) << 8) | (this.payload[1] & 0xFF) : 1005;

@@ -28,6 +28,28 @@ public final class RawUpstream implements AutoCloseable {
 	private final BlockingQueue<Connection> connections = new LinkedBlockingQueue<>();
 
 	public RawUpstream() throws IOException {
+		this(null);
+	}
+
+	/**
+	 * A raw upstream that accepts an extension.
+	 * @param extensions the {@code Sec-WebSocket-Extensions} it answers a request that offers any, such as
+	 * {@code permessage-deflate}, or {@code null} to answer none
+	 * @throws IOException when no port can be bound
+	 */
+	public RawUpstream(String extensions) throws IOException {
+		this(extensions, new byte[0]);
+	}
+
+	/**
+	 * A raw upstream that accepts an extension and greets every connection.
+	 * @param extensions the {@code Sec-WebSocket-Extensions} it answers a request that offers any, or
+	 * {@code null} to answer none
+	 * @param greeting bytes (frames) written in one go with the 101 response, so that they arrive before the edge
+	 * has answered its client
+	 * @throws IOException when no port can be bound
+	 */
+	public RawUpstream(String extensions, byte[] greeting) throws IOException {
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		Thread acceptor = new Thread(() -> {
 			while (!this.server.isClosed()) {
@@ -35,7 +57,7 @@ public final class RawUpstream implements AutoCloseable {
 					Socket socket = this.server.accept();
 					socket.setSoTimeout(10_000);
 					Connection connection = new Connection(socket);
-					connection.answerHandshake();
+					connection.answerHandshake(extensions, greeting);
 					this.connections.add(connection);
 				}
 				catch (IOException ex) {
@@ -80,17 +102,28 @@ public final class RawUpstream implements AutoCloseable {
 
 		private final OutputStream out;
 
+		private String offer;
+
 		Connection(Socket socket) throws IOException {
 			this.socket = socket;
 			this.in = new DataInputStream(socket.getInputStream());
 			this.out = socket.getOutputStream();
 		}
 
-		void answerHandshake() throws Exception {
+		/** The {@code Sec-WebSocket-Extensions} the edge offered, or {@code null}. */
+		public String offer() {
+			return this.offer;
+		}
+
+		void answerHandshake(String extensions, byte[] greeting) throws Exception {
 			String key = null;
 			for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+				String value = line.substring(line.indexOf(':') + 1).trim();
 				if (line.toLowerCase().startsWith("sec-websocket-key:")) {
-					key = line.substring(line.indexOf(':') + 1).trim();
+					key = value;
+				}
+				else if (line.toLowerCase().startsWith("sec-websocket-extensions:")) {
+					this.offer = value;
 				}
 			}
 			if (key == null) {
@@ -99,8 +132,14 @@ public final class RawUpstream implements AutoCloseable {
 			byte[] digest = MessageDigest.getInstance("SHA-1")
 				.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
 			String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-					+ "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest) + "\r\n\r\n";
-			this.out.write(response.getBytes(StandardCharsets.US_ASCII));
+					+ "Sec-WebSocket-Accept: " + Base64.getEncoder().encodeToString(digest) + "\r\n"
+					+ ((extensions != null && this.offer != null) ? "Sec-WebSocket-Extensions: " + extensions + "\r\n"
+							: "")
+					+ "\r\n";
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			bytes.writeBytes(response.getBytes(StandardCharsets.US_ASCII));
+			bytes.writeBytes(greeting);
+			this.out.write(bytes.toByteArray());
 			this.out.flush();
 		}
 
@@ -126,8 +165,14 @@ public final class RawUpstream implements AutoCloseable {
 			this.out.flush();
 		}
 
-		/** Writes an unmasked frame, as a server must. */
-		public void writeFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+		/**
+		 * An unmasked frame, as a server sends it.
+		 * @param fin the FIN bit
+		 * @param opcode the opcode, with the reserved bits above it (0x40 for RSV1)
+		 * @param payload the payload, at most 64 KB
+		 * @return the frame's bytes
+		 */
+		public static byte[] frame(boolean fin, int opcode, byte[] payload) {
 			ByteArrayOutputStream frame = new ByteArrayOutputStream();
 			frame.write((fin ? 0x80 : 0) | opcode);
 			if (payload.length < 126) {
@@ -138,8 +183,19 @@ public final class RawUpstream implements AutoCloseable {
 				frame.write(payload.length >>> 8);
 				frame.write(payload.length);
 			}
-			frame.write(payload);
-			write(frame.toByteArray());
+			frame.writeBytes(payload);
+			return frame.toByteArray();
+		}
+
+		/**
+		 * Writes an unmasked frame, as a server must.
+		 * @param fin the FIN bit
+		 * @param opcode the opcode, with the reserved bits above it (0x40 for RSV1)
+		 * @param payload the payload, at most 64 KB
+		 * @throws IOException on socket errors
+		 */
+		public void writeFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+			write(frame(fin, opcode, payload));
 		}
 
 		/** Closes with a reset, as a crashed process would. */

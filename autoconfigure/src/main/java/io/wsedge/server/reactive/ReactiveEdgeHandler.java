@@ -83,7 +83,8 @@ final class ReactiveEdgeHandler implements WebHandler {
 		// setComplete() runs WebFlux's pre-commit actions; the headers go out with the 101 response.
 		return exchange.getResponse().setComplete().then(Mono.defer(() -> {
 			ClientPipeline.negotiate(channel.pipeline(), this.route,
-					accepted.prepared().request().requestHeaders().get("Sec-WebSocket-Extensions"));
+					accepted.prepared().request().requestHeaders().get("Sec-WebSocket-Extensions"),
+					accepted.prepared().upstream().leg());
 			return response.sendWebsocket((in, out) -> {
 				started.set(true);
 				Channel upgraded = ((Connection) in).channel();
