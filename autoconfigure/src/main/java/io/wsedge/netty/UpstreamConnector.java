@@ -20,7 +20,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.client.HttpClientConfig;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.NameResolverProvider;
@@ -54,6 +57,8 @@ public final class UpstreamConnector implements UpstreamDialer {
 	private final UpstreamPolicy policy;
 
 	private final AddressResolverGroup<?> resolver;
+
+	private volatile Prepared prepared;
 
 	/**
 	 * Creates a connector that dials any address but the unspecified ones ({@link UpstreamPolicy#ALLOW_ALL}).
@@ -100,43 +105,91 @@ public final class UpstreamConnector implements UpstreamDialer {
 	 */
 	@Override
 	public Mono<Upstream> dial(EdgeRoute route, URI uri, HttpHeaders requestHeaders, String subprotocols) {
-		Limits limits = route.limits();
-		int maxFramePayload = (int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize());
-		Duration timeout = limits.connectTimeout();
-		long closeTimeoutNanos = limits.closeTimeout().toNanos();
-		Compression compression = route.compression(Side.UPSTREAM);
-		RouteMetrics metrics = route.metrics();
+		Prepared prepared = prepared(route);
 		io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
 		requestHeaders.forEach(headers::add);
-		boolean clientSentOrigin = headers.contains(HttpHeaderNames.ORIGIN);
+		if (!headers.contains(HttpHeaderNames.ORIGIN)) {
+			// Keeps Netty's handshaker from making an Origin up; UpstreamHandshakeAdapter takes it off again.
+			headers.set(HttpHeaderNames.ORIGIN, UpstreamHandshakeAdapter.NO_ORIGIN);
+		}
 		if (subprotocols != null) {
 			// Offered as a plain header, not through the spec: see UpstreamHandshakeAdapter.
 			headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocols);
 		}
-		WebsocketClientSpec spec = WebsocketClientSpec.builder()
-			.maxFramePayloadLength(maxFramePayload)
-			.handlePing(true)
-			.build();
-		return this.client.headers((target) -> target.set(headers))
+		// Only what differs per session is configured here: the headers, the URI and the resolver that checks
+		// this URI's addresses.
+		return prepared.client.headers((target) -> target.set(headers))
 			.resolver(new PolicyResolverGroup(this.resolver, this.policy, uri))
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, maxFramePayload,
-					closeTimeoutNanos, compression, metrics))
-			.websocket(spec)
+			.websocket(prepared.spec)
 			.uri(uri)
 			.connect()
-			.timeout(timeout)
+			.timeout(prepared.timeout)
 			.<Upstream>map((connection) -> {
+				release(connection.channel());
 				NettyLeg leg = connection.channel().pipeline().get(NettyLeg.class);
 				return new UpstreamConnection(leg, leg.handshakeSubprotocol(), connection);
 			})
 			.onErrorMap((failure) -> !(failure instanceof UpstreamException), (failure) -> translate(uri, failure));
 	}
 
-	private static void install(Channel channel, boolean clientSentOrigin, int maxFramePayload,
-			long closeTimeoutNanos, Compression compression, RouteMetrics metrics) {
-		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin, maxFramePayload,
-				metrics);
+	/**
+	 * The client prepared for a route: built on the first dial and kept, so that a dial configures the client
+	 * only for what differs per session. A connector normally serves one route; one that serves several
+	 * prepares again when the route changes.
+	 */
+	private Prepared prepared(EdgeRoute route) {
+		Prepared prepared = this.prepared;
+		if (prepared == null || prepared.route != route) {
+			prepared = new Prepared(route, this.client);
+			this.prepared = prepared;
+		}
+		return prepared;
+	}
+
+	/** A route's fixed part of a dial: its client, with the connect timeout and the pipeline set up. */
+	private static final class Prepared {
+
+		private final EdgeRoute route;
+
+		private final HttpClient client;
+
+		private final WebsocketClientSpec spec;
+
+		private final Duration timeout;
+
+		Prepared(EdgeRoute route, HttpClient client) {
+			Limits limits = route.limits();
+			int maxFramePayload = (int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize());
+			long closeTimeoutNanos = limits.closeTimeout().toNanos();
+			Compression compression = route.compression(Side.UPSTREAM);
+			RouteMetrics metrics = route.metrics();
+			this.route = route;
+			this.timeout = limits.connectTimeout();
+			this.spec = WebsocketClientSpec.builder().maxFramePayloadLength(maxFramePayload).handlePing(true).build();
+			this.client = client
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis()))
+				.doOnConnected((connection) -> install(connection.channel(), maxFramePayload, closeTimeoutNanos,
+						compression, metrics));
+		}
+
+	}
+
+	/**
+	 * Empties the handshake's request and response headers, which Reactor Netty's operations keep for the
+	 * connection's life though nothing reads them once the handshake is complete.
+	 */
+	private static void release(Channel channel) {
+		if (ChannelOperations.get(channel) instanceof HttpClientResponse response) {
+			response.responseHeaders().clear();
+			if (response instanceof HttpClientRequest request) {
+				request.requestHeaders().clear();
+			}
+		}
+	}
+
+	private static void install(Channel channel, int maxFramePayload, long closeTimeoutNanos,
+			Compression compression, RouteMetrics metrics) {
+		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(maxFramePayload, metrics);
 		NettyLeg leg = new NettyLeg(Side.UPSTREAM, channel, closeTimeoutNanos);
 		leg.handshake(handshake);
 		if (compression.enabled()) {
