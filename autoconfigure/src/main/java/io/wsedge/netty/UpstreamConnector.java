@@ -3,6 +3,7 @@ package io.wsedge.netty;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.resolver.AddressResolverGroup;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
@@ -116,13 +118,21 @@ public final class UpstreamConnector implements UpstreamDialer {
 			// Offered as a plain header, not through the spec: see UpstreamHandshakeAdapter.
 			headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocols);
 		}
-		// Only what differs per session is configured here: the headers, the URI and the resolver that checks
-		// this URI's addresses.
-		return prepared.client.headers((target) -> target.set(headers))
-			.resolver(new PolicyResolverGroup(this.resolver, this.policy, uri))
-			.websocket(prepared.spec)
-			.uri(uri)
-			.connect()
+		return Mono.defer(() -> {
+			// Only what differs per session is configured here: the headers, the URI and the resolver that
+			// checks this URI's addresses.
+			// Reactor Netty keeps the subscriber of connect() for the connection's life (the connection's
+			// observer holds its sink), and with it everything subscribed downstream: the whole WebFlux
+			// request, its exchange and operators. A future in between is all it keeps.
+			CompletableFuture<? extends Connection> connected = prepared.client.headers((target) -> target.set(headers))
+				.resolver(new PolicyResolverGroup(this.resolver, this.policy, uri))
+				.websocket(prepared.spec)
+				.uri(uri)
+				.connect()
+				.toFuture();
+			// A connection that arrives as the dial is cancelled is closed.
+			return Mono.<Connection>fromFuture(connected).doOnCancel(() -> connected.thenAccept(Connection::dispose));
+		})
 			.timeout(prepared.timeout)
 			.<Upstream>map((connection) -> {
 				release(connection.channel());
