@@ -124,14 +124,22 @@ public final class UpstreamConnector implements UpstreamDialer {
 			// Reactor Netty keeps the subscriber of connect() for the connection's life (the connection's
 			// observer holds its sink), and with it everything subscribed downstream: the whole WebFlux
 			// request, its exchange and operators. A future in between is all it keeps.
-			CompletableFuture<? extends Connection> connected = prepared.client.headers((target) -> target.set(headers))
+			// The dial's configuration stays with the connection too (its operations factory), so its copy of
+			// the headers is emptied once the handshake is done.
+			io.netty.handler.codec.http.HttpHeaders[] configured = new io.netty.handler.codec.http.HttpHeaders[1];
+			CompletableFuture<? extends Connection> connected = prepared.client.headers((target) -> {
+				target.set(headers);
+				configured[0] = target;
+			})
 				.resolver(new PolicyResolverGroup(this.resolver, this.policy, uri))
 				.websocket(prepared.spec)
 				.uri(uri)
 				.connect()
 				.toFuture();
 			// A connection that arrives as the dial is cancelled is closed.
-			return Mono.<Connection>fromFuture(connected).doOnCancel(() -> connected.thenAccept(Connection::dispose));
+			return Mono.<Connection>fromFuture(connected)
+				.doOnNext((connection) -> configured[0].clear())
+				.doOnCancel(() -> connected.thenAccept(Connection::dispose));
 		})
 			.timeout(prepared.timeout)
 			.<Upstream>map((connection) -> {
