@@ -119,19 +119,18 @@ public final class UpstreamConnector implements UpstreamDialer {
 			headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocols);
 		}
 		return Mono.defer(() -> {
-			// Only what differs per session is configured here: the headers, the URI and the resolver that
-			// checks this URI's addresses.
+			// Only what differs per session is configured here: the headers and the URI.
 			// Reactor Netty keeps the subscriber of connect() for the connection's life (the connection's
 			// observer holds its sink), and with it everything subscribed downstream: the whole WebFlux
 			// request, its exchange and operators. A future in between is all it keeps.
 			// The dial's configuration stays with the connection too (its operations factory), so its copy of
 			// the headers is emptied once the handshake is done.
 			io.netty.handler.codec.http.HttpHeaders[] configured = new io.netty.handler.codec.http.HttpHeaders[1];
-			CompletableFuture<? extends Connection> connected = prepared.client.headers((target) -> {
+			HttpClient client = "wss".equalsIgnoreCase(uri.getScheme()) ? prepared.wss : prepared.ws;
+			CompletableFuture<? extends Connection> connected = client.headers((target) -> {
 				target.set(headers);
 				configured[0] = target;
 			})
-				.resolver(new PolicyResolverGroup(this.resolver, this.policy, uri))
 				.websocket(prepared.spec)
 				.uri(uri)
 				.connect()
@@ -158,24 +157,29 @@ public final class UpstreamConnector implements UpstreamDialer {
 	private Prepared prepared(EdgeRoute route) {
 		Prepared prepared = this.prepared;
 		if (prepared == null || prepared.route != route) {
-			prepared = new Prepared(route, this.client);
+			prepared = new Prepared(route, this.client, this.resolver, this.policy);
 			this.prepared = prepared;
 		}
 		return prepared;
 	}
 
-	/** A route's fixed part of a dial: its client, with the connect timeout and the pipeline set up. */
+	/**
+	 * A route's fixed part of a dial: its clients, one per scheme, with the connect timeout, the pipeline set up
+	 * and the resolver that checks every address against the upstream policy.
+	 */
 	private static final class Prepared {
 
 		private final EdgeRoute route;
 
-		private final HttpClient client;
+		private final HttpClient ws;
+
+		private final HttpClient wss;
 
 		private final WebsocketClientSpec spec;
 
 		private final Duration timeout;
 
-		Prepared(EdgeRoute route, HttpClient client) {
+		Prepared(EdgeRoute route, HttpClient client, AddressResolverGroup<?> resolver, UpstreamPolicy policy) {
 			Limits limits = route.limits();
 			int maxFramePayload = (int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize());
 			long closeTimeoutNanos = limits.closeTimeout().toNanos();
@@ -184,10 +188,12 @@ public final class UpstreamConnector implements UpstreamDialer {
 			this.route = route;
 			this.timeout = limits.connectTimeout();
 			this.spec = WebsocketClientSpec.builder().maxFramePayloadLength(maxFramePayload).handlePing(true).build();
-			this.client = client
+			HttpClient prepared = client
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis()))
 				.doOnConnected((connection) -> install(connection.channel(), maxFramePayload, closeTimeoutNanos,
 						compression, metrics));
+			this.ws = prepared.resolver(new PolicyResolverGroup(resolver, policy, "ws"));
+			this.wss = prepared.resolver(new PolicyResolverGroup(resolver, policy, "wss"));
 		}
 
 	}
