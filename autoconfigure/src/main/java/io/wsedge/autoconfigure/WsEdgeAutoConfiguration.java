@@ -48,6 +48,7 @@ import io.wsedge.server.EdgeDrain;
 import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.server.reactive.DecodingFailureHandler;
 import io.wsedge.server.reactive.HandshakeTimeoutHandler;
+import io.wsedge.server.reactive.UpgradeObservationPredicate;
 import io.wsedge.server.reactive.WsEdgeHandlerMapping;
 
 /**
@@ -198,6 +199,16 @@ public final class WsEdgeAutoConfiguration {
 		@ConditionalOnMissingBean
 		WsEdgeHandlerMapping wsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
 			return new WsEdgeHandlerMapping(routes, engine, policies);
+		}
+
+		/**
+		 * Boot's observation registry applies every {@code ObservationPredicate} bean; this one keeps the
+		 * upgrades on the edge's routes out of {@code http.server.requests}.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		UpgradeObservationPredicate wsEdgeUpgradeObservationPredicate(EdgeRoutes routes) {
+			return new UpgradeObservationPredicate(routes);
 		}
 
 	}

@@ -113,7 +113,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 		this.id = newId();
 		this.remoteAddress = remoteAddress;
 		this.uri = uri;
-		this.handshakeHeaders = HttpHeaders.readOnlyHttpHeaders(handshakeHeaders);
+		this.handshakeHeaders = HandshakeHeaders.copyOf(handshakeHeaders);
 		this.principal = principal;
 		this.attributes = (attributes == null || attributes.isEmpty()) ? null : new ConcurrentHashMap<>(attributes);
 		Limits limits = route.limits();

@@ -3,6 +3,7 @@ package io.wsedge.netty;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 import io.netty.resolver.AddressResolver;
@@ -21,9 +22,10 @@ import io.wsedge.policy.UpstreamPolicy;
  * already resolved (a literal) goes through the same check. A refused dial fails with
  * {@link RefusedAddressException} and opens no connection.
  * <p>
- * One group per dial, as the check needs the dial's URI. It caches nothing, unlike
- * {@link AddressResolverGroup#getResolver}: the resolvers it hands out are thin wrappers around the shared
- * group's, which owns and closes them.
+ * One group per route and scheme (ws or wss, as the policy's rules may name one): the address Reactor Netty asks
+ * for carries the dial's host and port, which with the scheme is all the policy reads of the URI. It caches
+ * nothing, unlike {@link AddressResolverGroup#getResolver}: the resolvers it hands out are thin wrappers around
+ * the shared group's, which owns and closes them.
  */
 final class PolicyResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
@@ -31,12 +33,12 @@ final class PolicyResolverGroup extends AddressResolverGroup<InetSocketAddress> 
 
 	private final UpstreamPolicy policy;
 
-	private final URI upstream;
+	private final String scheme;
 
-	PolicyResolverGroup(AddressResolverGroup<?> delegate, UpstreamPolicy policy, URI upstream) {
+	PolicyResolverGroup(AddressResolverGroup<?> delegate, UpstreamPolicy policy, String scheme) {
 		this.delegate = delegate;
 		this.policy = policy;
-		this.upstream = upstream;
+		this.scheme = scheme;
 	}
 
 	@Override
@@ -114,15 +116,25 @@ final class PolicyResolverGroup extends AddressResolverGroup<InetSocketAddress> 
 		public Future<List<InetSocketAddress>> resolveAll(SocketAddress address,
 				Promise<List<InetSocketAddress>> promise) {
 			InetSocketAddress target = (InetSocketAddress) address;
+			URI upstream;
+			try {
+				// The dial's URI as far as the policy reads it; the constructor brackets an IPv6 literal.
+				upstream = new URI(PolicyResolverGroup.this.scheme, null, target.getHostString(), target.getPort(),
+						null, null, null);
+			}
+			catch (URISyntaxException ex) {
+				promise.tryFailure(new RefusedAddressException("'" + target.getHostString() + "' is not a host name"));
+				return promise;
+			}
 			if (!target.isUnresolved()) {
-				check(List.of(target), promise);
+				check(upstream, List.of(target), promise);
 				return promise;
 			}
 			this.resolver.resolveAll(target).addListener((FutureListener<List<SocketAddress>>) (future) -> {
 				if (future.isSuccess()) {
 					@SuppressWarnings("unchecked")
 					List<InetSocketAddress> resolved = (List<InetSocketAddress>) (List<?>) future.getNow();
-					check(resolved, promise);
+					check(upstream, resolved, promise);
 				}
 				else {
 					promise.tryFailure(future.cause());
@@ -131,11 +143,11 @@ final class PolicyResolverGroup extends AddressResolverGroup<InetSocketAddress> 
 			return promise;
 		}
 
-		private void check(List<InetSocketAddress> addresses, Promise<List<InetSocketAddress>> promise) {
+		private void check(URI upstream, List<InetSocketAddress> addresses,
+				Promise<List<InetSocketAddress>> promise) {
 			// Every address, not only the first: Reactor Netty tries the next one when a connect fails.
 			for (InetSocketAddress resolved : addresses) {
-				String refused = PolicyResolverGroup.this.policy.refusal(PolicyResolverGroup.this.upstream,
-						resolved.getAddress());
+				String refused = PolicyResolverGroup.this.policy.refusal(upstream, resolved.getAddress());
 				if (refused != null) {
 					promise.tryFailure(new RefusedAddressException(refused));
 					return;

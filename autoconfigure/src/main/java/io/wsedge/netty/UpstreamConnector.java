@@ -3,6 +3,7 @@ package io.wsedge.netty;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
@@ -16,10 +17,14 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.resolver.AddressResolverGroup;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.client.HttpClientConfig;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.NameResolverProvider;
@@ -53,6 +58,8 @@ public final class UpstreamConnector implements UpstreamDialer {
 	private final UpstreamPolicy policy;
 
 	private final AddressResolverGroup<?> resolver;
+
+	private volatile Prepared prepared;
 
 	/**
 	 * Creates a connector that dials any address but the unspecified ones ({@link UpstreamPolicy#ALLOW_ALL}).
@@ -99,43 +106,113 @@ public final class UpstreamConnector implements UpstreamDialer {
 	 */
 	@Override
 	public Mono<Upstream> dial(EdgeRoute route, URI uri, HttpHeaders requestHeaders, String subprotocols) {
-		Limits limits = route.limits();
-		int maxFramePayload = (int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize());
-		Duration timeout = limits.connectTimeout();
-		long closeTimeoutNanos = limits.closeTimeout().toNanos();
-		Compression compression = route.compression(Side.UPSTREAM);
-		RouteMetrics metrics = route.metrics();
+		Prepared prepared = prepared(route);
 		io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
 		requestHeaders.forEach(headers::add);
-		boolean clientSentOrigin = headers.contains(HttpHeaderNames.ORIGIN);
+		if (!headers.contains(HttpHeaderNames.ORIGIN)) {
+			// Keeps Netty's handshaker from making an Origin up; UpstreamHandshakeAdapter takes it off again.
+			headers.set(HttpHeaderNames.ORIGIN, UpstreamHandshakeAdapter.NO_ORIGIN);
+		}
 		if (subprotocols != null) {
 			// Offered as a plain header, not through the spec: see UpstreamHandshakeAdapter.
 			headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocols);
 		}
-		WebsocketClientSpec spec = WebsocketClientSpec.builder()
-			.maxFramePayloadLength(maxFramePayload)
-			.handlePing(true)
-			.build();
-		return this.client.headers((target) -> target.set(headers))
-			.resolver(new PolicyResolverGroup(this.resolver, this.policy, uri))
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-			.doOnConnected((connection) -> install(connection.channel(), clientSentOrigin, maxFramePayload,
-					closeTimeoutNanos, compression, metrics))
-			.websocket(spec)
-			.uri(uri)
-			.connect()
-			.timeout(timeout)
+		return Mono.defer(() -> {
+			// Only what differs per session is configured here: the headers and the URI.
+			// Reactor Netty keeps the subscriber of connect() for the connection's life (the connection's
+			// observer holds its sink), and with it everything subscribed downstream: the whole WebFlux
+			// request, its exchange and operators. A future in between is all it keeps.
+			// The dial's configuration stays with the connection too (its operations factory), so its copy of
+			// the headers is emptied once the handshake is done.
+			io.netty.handler.codec.http.HttpHeaders[] configured = new io.netty.handler.codec.http.HttpHeaders[1];
+			HttpClient client = "wss".equalsIgnoreCase(uri.getScheme()) ? prepared.wss : prepared.ws;
+			CompletableFuture<? extends Connection> connected = client.headers((target) -> {
+				target.set(headers);
+				configured[0] = target;
+			})
+				.websocket(prepared.spec)
+				.uri(uri)
+				.connect()
+				.toFuture();
+			// A connection that arrives as the dial is cancelled is closed.
+			return Mono.<Connection>fromFuture(connected)
+				.doOnNext((connection) -> configured[0].clear())
+				.doOnCancel(() -> connected.thenAccept(Connection::dispose));
+		})
+			.timeout(prepared.timeout)
 			.<Upstream>map((connection) -> {
+				release(connection.channel());
 				NettyLeg leg = connection.channel().pipeline().get(NettyLeg.class);
 				return new UpstreamConnection(leg, leg.handshakeSubprotocol(), connection);
 			})
 			.onErrorMap((failure) -> !(failure instanceof UpstreamException), (failure) -> translate(uri, failure));
 	}
 
-	private static void install(Channel channel, boolean clientSentOrigin, int maxFramePayload,
-			long closeTimeoutNanos, Compression compression, RouteMetrics metrics) {
-		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(clientSentOrigin, maxFramePayload,
-				metrics);
+	/**
+	 * The client prepared for a route: built on the first dial and kept, so that a dial configures the client
+	 * only for what differs per session. A connector normally serves one route; one that serves several
+	 * prepares again when the route changes.
+	 */
+	private Prepared prepared(EdgeRoute route) {
+		Prepared prepared = this.prepared;
+		if (prepared == null || prepared.route != route) {
+			prepared = new Prepared(route, this.client, this.resolver, this.policy);
+			this.prepared = prepared;
+		}
+		return prepared;
+	}
+
+	/**
+	 * A route's fixed part of a dial: its clients, one per scheme, with the connect timeout, the pipeline set up
+	 * and the resolver that checks every address against the upstream policy.
+	 */
+	private static final class Prepared {
+
+		private final EdgeRoute route;
+
+		private final HttpClient ws;
+
+		private final HttpClient wss;
+
+		private final WebsocketClientSpec spec;
+
+		private final Duration timeout;
+
+		Prepared(EdgeRoute route, HttpClient client, AddressResolverGroup<?> resolver, UpstreamPolicy policy) {
+			Limits limits = route.limits();
+			int maxFramePayload = (int) Math.min(Integer.MAX_VALUE, limits.upstreamMaxPayloadSize());
+			long closeTimeoutNanos = limits.closeTimeout().toNanos();
+			Compression compression = route.compression(Side.UPSTREAM);
+			RouteMetrics metrics = route.metrics();
+			this.route = route;
+			this.timeout = limits.connectTimeout();
+			this.spec = WebsocketClientSpec.builder().maxFramePayloadLength(maxFramePayload).handlePing(true).build();
+			HttpClient prepared = client
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis()))
+				.doOnConnected((connection) -> install(connection.channel(), maxFramePayload, closeTimeoutNanos,
+						compression, metrics));
+			this.ws = prepared.resolver(new PolicyResolverGroup(resolver, policy, "ws"));
+			this.wss = prepared.resolver(new PolicyResolverGroup(resolver, policy, "wss"));
+		}
+
+	}
+
+	/**
+	 * Empties the handshake's request and response headers, which Reactor Netty's operations keep for the
+	 * connection's life though nothing reads them once the handshake is complete.
+	 */
+	private static void release(Channel channel) {
+		if (ChannelOperations.get(channel) instanceof HttpClientResponse response) {
+			response.responseHeaders().clear();
+			if (response instanceof HttpClientRequest request) {
+				request.requestHeaders().clear();
+			}
+		}
+	}
+
+	private static void install(Channel channel, int maxFramePayload, long closeTimeoutNanos,
+			Compression compression, RouteMetrics metrics) {
+		UpstreamHandshakeAdapter handshake = new UpstreamHandshakeAdapter(maxFramePayload, metrics);
 		NettyLeg leg = new NettyLeg(Side.UPSTREAM, channel, closeTimeoutNanos);
 		leg.handshake(handshake);
 		if (compression.enabled()) {

@@ -15,8 +15,8 @@ import io.wsedge.engine.Side;
  * <li>the client's subprotocol offer travels as a plain header and the upstream's choice is taken off the
  * response before the handshaker checks it, because the handshaker refuses a response that selects no
  * subprotocol when one was offered, which RFC 6455 §4.1 allows (the client decides);</li>
- * <li>the {@code Origin} that the handshaker makes up when the client sent none is removed, so that the
- * upstream sees what the client sent;</li>
+ * <li>the handshaker makes up an {@code Origin} when the request has none; so a request whose client sent
+ * none carries {@link #NO_ORIGIN}, which is removed here, and the upstream sees what the client sent;</li>
  * <li>the handshaker's frame decoder is swapped for one that reports violations instead of answering them
  * (see {@link FrameDecoders}), and its encoder for the edge's own (see {@link FrameEncoder});</li>
  * <li>the compression meters go in once the extension's codecs are (see {@link Deflate#meter}), on whichever
@@ -27,7 +27,8 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 
 	static final String NAME = "wsedge.upstream-handshake";
 
-	private final boolean clientSentOrigin;
+	/** The {@code Origin} of a request whose client sent none, so that the handshaker makes none up. */
+	static final String NO_ORIGIN = "wsedge:none";
 
 	private final int maxFramePayload;
 
@@ -35,8 +36,7 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 
 	private String selectedSubprotocol;
 
-	UpstreamHandshakeAdapter(boolean clientSentOrigin, int maxFramePayload, RouteMetrics metrics) {
-		this.clientSentOrigin = clientSentOrigin;
+	UpstreamHandshakeAdapter(int maxFramePayload, RouteMetrics metrics) {
 		this.maxFramePayload = maxFramePayload;
 		this.metrics = metrics;
 	}
@@ -47,7 +47,8 @@ final class UpstreamHandshakeAdapter extends ChannelDuplexHandler {
 
 	@Override
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-		if (msg instanceof HttpRequest request && !this.clientSentOrigin) {
+		if (msg instanceof HttpRequest request
+				&& NO_ORIGIN.equals(request.headers().get(HttpHeaderNames.ORIGIN))) {
 			request.headers().remove(HttpHeaderNames.ORIGIN);
 		}
 		super.write(ctx, msg, promise);

@@ -1,5 +1,9 @@
 package io.wsedge.metrics;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -237,6 +241,28 @@ class MetricsIntegrationTests {
 	}
 
 	@Test
+	void upgradeOnARouteIsNotAnHttpServerRequestObservationButAPlainRequestIs() throws Exception {
+		long plain = timerCount("http.server.requests", "status", "426");
+		long all = requests();
+
+		TestClient client = TestClient.connect(edge.ws("/ws/echo"));
+		client.send("hello");
+		assertThat(client.nextText()).isEqualTo("hello");
+		client.close(1000, "done");
+		assertThat(client.awaitClose(TIMEOUT).code()).isEqualTo(1000);
+		edge.awaitNoSessions();
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/ws/echo")).timeout(TIMEOUT).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(426);
+
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(timerCount("http.server.requests", "status", "426")).isEqualTo(plain + 1));
+		// Only the plain request: WebFlux would have recorded the upgrade too, with the status 200 it leaves.
+		assertThat(requests()).isEqualTo(all + 1);
+	}
+
+	@Test
 	void refusedUpgradesAreCountedWithTheirStatusAndConnectOutcome() {
 		assertThat(TestClient.refusedStatus(edge.ws("/ws/dead"))).isEqualTo(502);
 		assertThat(TestClient.refusedStatus(edge.ws("/ws/hang"))).isEqualTo(504);
@@ -275,6 +301,10 @@ class MetricsIntegrationTests {
 	private static double counter(String name, String... tags) {
 		Counter counter = registry.find(name).tags(tags).counter();
 		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static long requests() {
+		return registry.find("http.server.requests").timers().stream().mapToLong(Timer::count).sum();
 	}
 
 	private static long timerCount(String name, String... tags) {

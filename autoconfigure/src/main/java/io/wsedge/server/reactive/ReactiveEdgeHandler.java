@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.netty.channel.Channel;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 
@@ -91,7 +92,16 @@ final class ReactiveEdgeHandler implements WebHandler {
 				NettyLeg client = ClientPipeline.install(upgraded, this.route);
 				accepted.start(client, upgraded.eventLoop());
 				client.bind(accepted.session(), upgraded.eventLoop());
-				return Mono.fromFuture(accepted.session().end()).then();
+				if (in instanceof HttpServerRequest upgradeRequest) {
+					// Reactor Netty keeps the upgrade request for the connection's life; the session has its own
+					// copy of the headers (EdgeSession.handshakeHeaders). Emptied once WebFlux has finished with
+					// the exchange, which happens as this returns.
+					upgraded.eventLoop().execute(() -> upgradeRequest.requestHeaders().clear());
+				}
+				// The legs close the connection when the session ends; a publisher that completed would make
+				// Reactor Netty close it on its own, and one that waited for the end would stay subscribed
+				// for the session's life.
+				return Mono.never();
 			}, spec.build());
 		})).doFinally((signal) -> {
 			if (!started.get()) {
