@@ -73,8 +73,7 @@ public final class UpstreamConnector implements UpstreamDialer {
 	/**
 	 * Creates a connector.
 	 * @param client the client to dial with, carrying the route's TLS settings; its connection provider should
-	 * not pool, as an upgraded connection is never returned, and it should not record metrics, which would keep
-	 * a recorder per connection
+	 * not pool, as an upgraded connection is never returned, and it should not record connection metrics
 	 * @param policy the upstream policy every address the client resolves is checked against
 	 */
 	public UpstreamConnector(HttpClient client, UpstreamPolicy policy) {
