@@ -5,7 +5,7 @@ package io.wsedge.api;
  * equivalent of Kong's {@code ws_client_frame} phase.
  * <p>
  * Declare implementations as Spring beans; they run in {@link org.springframework.core.annotation.Order
- * @Order} / {@link org.springframework.core.Ordered Ordered} sequence, lowest first, and a route can
+ * &#64;Order} / {@link org.springframework.core.Ordered Ordered} sequence, lowest first, and a route can
  * include or exclude them by bean name ({@code wsedge.routes[].interceptors}).
  * <p>
  * <b>Threading.</b> {@link #intercept} runs on the network event loop that serves the session, one message

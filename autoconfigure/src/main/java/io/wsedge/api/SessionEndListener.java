@@ -3,7 +3,7 @@ package io.wsedge.api;
 /**
  * Told exactly once when a session has ended on both sides, the equivalent of Kong's {@code ws_close}
  * phase. Declare implementations as Spring beans; they run in {@link org.springframework.core.annotation.Order
- * @Order} sequence on the session's event loop and must not block. An exception is logged and does not stop
+ * &#64;Order} sequence on the session's event loop and must not block. An exception is logged and does not stop
  * the other listeners.
  */
 @FunctionalInterface

@@ -6,7 +6,7 @@ package io.wsedge.api;
  * upstream URI of the upstream handshake, and seed session attributes.
  * <p>
  * Declare implementations as Spring beans; they run in {@link org.springframework.core.annotation.Order
- * @Order} sequence, lowest first, on the event loop that serves the request, so they must not block: I/O goes
+ * &#64;Order} sequence, lowest first, on the event loop that serves the request, so they must not block: I/O goes
  * through {@link UpgradeContext#defer}. (Not named {@code HandshakeInterceptor}, which Spring's WebSocket
  * support already uses.)
  * <p>

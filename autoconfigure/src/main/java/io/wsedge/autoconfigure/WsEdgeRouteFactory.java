@@ -10,6 +10,8 @@ import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 
@@ -44,6 +46,8 @@ import io.wsedge.netty.UpstreamConnector;
  * the application with a message that names the property, the value and what is allowed.
  */
 final class WsEdgeRouteFactory {
+
+	private static final Log logger = LogFactory.getLog(WsEdgeRouteFactory.class);
 
 	private final WsEdgeProperties properties;
 
@@ -116,12 +120,20 @@ final class WsEdgeRouteFactory {
 					: route.getAllowedOrigins();
 			OriginPolicy originPolicy = originPolicy(origins,
 					route.getAllowedOrigins().isEmpty() ? "wsedge.allowed-origins" : prefix + ".allowed-origins");
+			List<NamedInterceptor> clientInterceptors = this.interceptors.select(ClientFrameInterceptor.class,
+					route.getInterceptors(), prefix, this.metrics);
+			List<NamedInterceptor> upstreamInterceptors = this.interceptors.select(UpstreamFrameInterceptor.class,
+					route.getInterceptors(), prefix, this.metrics);
+			List<InterceptorBeans.Named<?>> upgradeInterceptors = this.interceptors
+				.selected(UpgradeInterceptor.class, route.getInterceptors(), prefix);
 			EdgeRoute edgeRoute = new EdgeRoute(id, route.getPath(), upstream, limits, this.closePolicies,
-					this.interceptors.select(ClientFrameInterceptor.class, route.getInterceptors(), prefix, this.metrics),
-					this.interceptors.select(UpstreamFrameInterceptor.class, route.getInterceptors(), prefix,
-							this.metrics),
-					this.interceptors.upgradeInterceptors(route.getInterceptors(), prefix), this.metrics.route(id),
-					route.getMaxConnections(), originPolicy);
+					clientInterceptors, upstreamInterceptors,
+					upgradeInterceptors.stream().map((named) -> (UpgradeInterceptor) named.bean()).toList(),
+					this.metrics.route(id), route.getMaxConnections(), originPolicy);
+			logInterceptors(edgeRoute, route.getInterceptors(), prefix,
+					upgradeInterceptors.stream().map(InterceptorBeans.Named::name).toList(),
+					clientInterceptors.stream().map(NamedInterceptor::name).toList(),
+					upstreamInterceptors.stream().map(NamedInterceptor::name).toList());
 			edgeRoute.compression(
 					WsEdgePropertiesMapper.compression(this.properties.getCompression().getClient(),
 							route.getCompression().getClient(), prefix + ".compression.client"),
@@ -132,6 +144,33 @@ final class WsEdgeRouteFactory {
 			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
 		}
 		return new EdgeRoutes(routes);
+	}
+
+	/**
+	 * One line per route at startup, because an interceptor bean runs on every route unless the route names its
+	 * interceptors ({@code include}) or leaves some out ({@code exclude}), which surprises new users. The upstream
+	 * is shown without its query, which may carry credentials.
+	 */
+	private static void logInterceptors(EdgeRoute route, Interceptors selection, String prefix, List<String> upgrade,
+			List<String> client, List<String> upstream) {
+		if (!logger.isInfoEnabled()) {
+			return;
+		}
+		String scope;
+		if (!selection.getInclude().isEmpty()) {
+			scope = "those named in " + prefix + ".interceptors.include";
+		}
+		else {
+			scope = "every interceptor bean (the default; " + prefix + ".interceptors.include or .exclude narrows it)";
+		}
+		if (!selection.getExclude().isEmpty()) {
+			scope += ", except " + selection.getExclude();
+		}
+		URI uri = route.upstream();
+		String upstreamUri = uri.getScheme() + "://" + uri.getHost() + ((uri.getPort() != -1) ? ":" + uri.getPort() : "")
+				+ ((uri.getRawPath() != null) ? uri.getRawPath() : "");
+		logger.info("Route '" + route.id() + "' (" + route.path() + " -> " + upstreamUri + ") runs " + scope
+				+ ": upgrade " + upgrade + ", client frames " + client + ", upstream frames " + upstream);
 	}
 
 	private static PathPattern parsePath(String name, String path) {
@@ -260,15 +299,7 @@ final class WsEdgeRouteFactory {
 			return selected;
 		}
 
-		List<UpgradeInterceptor> upgradeInterceptors(Interceptors selection, String prefix) {
-			List<UpgradeInterceptor> selected = new ArrayList<>();
-			for (Named<?> named : selected(UpgradeInterceptor.class, selection, prefix)) {
-				selected.add((UpgradeInterceptor) named.bean());
-			}
-			return selected;
-		}
-
-		private List<Named<?>> selected(Class<?> type, Interceptors selection, String prefix) {
+		List<Named<?>> selected(Class<?> type, Interceptors selection, String prefix) {
 			checkNames(selection.getInclude(), prefix + ".interceptors.include");
 			checkNames(selection.getExclude(), prefix + ".interceptors.exclude");
 			List<Named<?>> selected = new ArrayList<>();

@@ -69,7 +69,7 @@ public interface Leg {
 	/**
 	 * Starts the closing handshake (RFC 6455 §7.1.2), or answers the peer's close frame: sends a close frame
 	 * once, then ends the connection when the peer has answered, or after the close timeout.
-	 * @param code the status code, or {@link CloseCodes#NO_STATUS} for a close frame without one
+	 * @param code the status code, or {@link io.wsedge.policy.CloseCodes#NO_STATUS} for a close frame without one
 	 * @param reason the reason, empty for none
 	 */
 	void close(int code, String reason);

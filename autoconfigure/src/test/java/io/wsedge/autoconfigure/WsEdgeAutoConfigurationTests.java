@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -12,6 +13,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.reactive.HandlerMapping;
 
@@ -31,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link WsEdgeAutoConfiguration}: the beans it contributes, when it steps aside, and the startup
  * failures that name the property at fault.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WsEdgeAutoConfigurationTests {
 
 	private static final String[] ECHO_ROUTE = { "wsedge.routes[0].id=echo", "wsedge.routes[0].path=/ws/echo",
@@ -243,6 +247,34 @@ class WsEdgeAutoConfigurationTests {
 			})
 			.withPropertyValues("wsedge.routes[0].interceptors.include[0]=audit")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void startupLogSaysThatEveryInterceptorBeanRunsOnARouteWithoutAList(CapturedOutput output) {
+		this.contextRunner.withPropertyValues(ECHO_ROUTE)
+			.withPropertyValues("wsedge.routes[0].upstream=ws://127.0.0.1:9/echo?secret=s3cr3t")
+			.withBean("audit", ClientFrameInterceptor.class, () -> (frame) -> {
+			})
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Route 'echo' (/ws/echo -> ws://127.0.0.1:9/echo) runs every interceptor "
+						+ "bean (the default; wsedge.routes[0].interceptors.include or .exclude narrows it): upgrade [], "
+						+ "client frames [audit], upstream frames []")
+					.doesNotContain("s3cr3t");
+			});
+	}
+
+	@Test
+	void startupLogNamesTheInterceptorsARouteIncludes(CapturedOutput output) {
+		this.contextRunner.withPropertyValues(ECHO_ROUTE)
+			.withBean("audit", ClientFrameInterceptor.class, () -> (frame) -> {
+			})
+			.withBean("other", ClientFrameInterceptor.class, () -> (frame) -> {
+			})
+			.withPropertyValues("wsedge.routes[0].interceptors.include[0]=audit")
+			.run((context) -> assertThat(output).contains("Route 'echo' (/ws/echo -> ws://127.0.0.1:9/echo) runs "
+					+ "those named in wsedge.routes[0].interceptors.include: upgrade [], client frames [audit], "
+					+ "upstream frames []"));
 	}
 
 	@Test
