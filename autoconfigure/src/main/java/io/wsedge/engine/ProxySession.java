@@ -90,6 +90,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 	/** Set by the memory budget's thread when it asks for the close, so that it asks once. */
 	private volatile boolean shedding;
 
+	/** Whether a close policy has closed this session, so that it counts one violation. */
+	private boolean policyClosed;
+
 	private Admission admission;
 
 	private long lastActivity;
@@ -541,7 +544,11 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 * status to the other.
 	 */
 	void policyClose(ClosePolicyKind kind, Side cause) {
-		metrics().violation(kind);
+		if (!this.policyClosed) {
+			// One violation per session closed: frames already read when the close began meet the same policy.
+			this.policyClosed = true;
+			metrics().violation(kind);
+		}
 		ClosePolicy policy = this.route.closePolicies().get(kind);
 		if (cause == Side.CLIENT) {
 			closeByEdge(policy.cause(), policy.peer());

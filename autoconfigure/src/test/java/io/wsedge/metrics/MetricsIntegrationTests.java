@@ -1,10 +1,12 @@
 package io.wsedge.metrics;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.FrameType;
 import io.wsedge.testsupport.EdgeApp;
+import io.wsedge.testsupport.RawClient;
 import io.wsedge.testsupport.SilentServer;
 import io.wsedge.testsupport.TestClient;
 import io.wsedge.testsupport.TestUpstream;
@@ -67,6 +70,10 @@ class MetricsIntegrationTests {
 		properties.put("wsedge.routes[6].limits.messages-per-second", "1");
 		properties.put("wsedge.routes[6].limits.message-burst", "1");
 		properties.put("wsedge.routes[6].limits.rate-limit-action", "drop");
+		route(properties, 7, "rate-closed", "/ws/rate-closed", upstream.uri("/echo").toString());
+		properties.put("wsedge.routes[7].limits.messages-per-second", "1");
+		properties.put("wsedge.routes[7].limits.message-burst", "1");
+		properties.put("wsedge.routes[7].limits.rate-limit-action", "close");
 		edge = EdgeApp.start(properties, MetricsConfiguration.class);
 		registry = edge.context().getBean(MeterRegistry.class);
 	}
@@ -221,6 +228,25 @@ class MetricsIntegrationTests {
 		});
 		client.close(1000, "");
 		edge.awaitNoSessions();
+	}
+
+	@Test
+	void floodOverTheRateLimitIsOneViolationForTheOneClose() throws Exception {
+		double violations = counter(MicrometerEdgeMetrics.POLICY_VIOLATIONS, "route", "rate-closed", "policy",
+				"rate-limit");
+		try (RawClient client = RawClient.connect(edge.port(), "/ws/rate-closed", 0)) {
+			assertThat(client.status()).isEqualTo(101);
+			// Thirty messages in one write: the edge reads most of them after the second one has closed the session.
+			ByteArrayOutputStream flood = new ByteArrayOutputStream();
+			for (int i = 0; i < 30; i++) {
+				flood.write(RawClient.frame(true, 0x1, ("message " + i).getBytes(StandardCharsets.UTF_8), true));
+			}
+			client.sendRaw(flood.toByteArray());
+			assertThat(client.readUntilClose().closeCode()).isEqualTo(1008);
+		}
+		edge.awaitNoSessions();
+		assertThat(counter(MicrometerEdgeMetrics.POLICY_VIOLATIONS, "route", "rate-closed", "policy", "rate-limit"))
+			.isEqualTo(violations + 1);
 	}
 
 	@Test

@@ -135,6 +135,29 @@ public final class RawClient implements AutoCloseable {
 	 * @throws IOException on socket errors
 	 */
 	public void sendFrame(boolean fin, int opcode, byte[] payload, boolean masked) throws IOException {
+		sendRaw(frame(fin, opcode, payload, masked));
+	}
+
+	/**
+	 * Writes bytes as they are, for example several frames made with {@link #frame} at once, so that the edge reads
+	 * them in one burst.
+	 * @param bytes the bytes
+	 * @throws IOException on socket errors
+	 */
+	public void sendRaw(byte[] bytes) throws IOException {
+		this.out.write(bytes);
+		this.out.flush();
+	}
+
+	/**
+	 * Encodes one frame.
+	 * @param fin the FIN bit
+	 * @param opcode the opcode, possibly with RSV bits in the high nibble ({@code 0x40 | 0x1} sets RSV1)
+	 * @param payload the payload
+	 * @param masked whether to mask it (clients must)
+	 * @return the frame's bytes
+	 */
+	public static byte[] frame(boolean fin, int opcode, byte[] payload, boolean masked) {
 		ByteArrayOutputStream frame = new ByteArrayOutputStream();
 		frame.write((fin ? 0x80 : 0) | (opcode & 0x7F));
 		int maskBit = masked ? 0x80 : 0;
@@ -156,14 +179,13 @@ public final class RawClient implements AutoCloseable {
 		if (masked) {
 			byte[] mask = new byte[4];
 			ThreadLocalRandom.current().nextBytes(mask);
-			frame.write(mask);
+			frame.write(mask, 0, 4);
 			for (int i = 0; i < body.length; i++) {
 				body[i] ^= mask[i % 4];
 			}
 		}
-		frame.write(body);
-		this.out.write(frame.toByteArray());
-		this.out.flush();
+		frame.write(body, 0, body.length);
+		return frame.toByteArray();
 	}
 
 	/** Sends a close frame with a code and reason. */

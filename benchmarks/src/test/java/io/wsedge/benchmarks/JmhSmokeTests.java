@@ -27,8 +27,9 @@ class JmhSmokeTests {
 			.shouldFailOnError(true)
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
-		// ChainBenchmark with 0, 1, 3 and 10 interceptors, and the nine of MessageBenchmark.
-		assertThat(results).hasSize(13);
+		// ChainBenchmark with 0, 1, 3 and 10 interceptors, the nine of MessageBenchmark, and PayloadReadBenchmark's
+		// four ways to read at two sizes.
+		assertThat(results).hasSize(21);
 		assertThat(results).allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
 	}
 
