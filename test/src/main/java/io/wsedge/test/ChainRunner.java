@@ -1,22 +1,15 @@
 package io.wsedge.test;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import org.springframework.http.HttpHeaders;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -740,27 +733,13 @@ public final class ChainRunner implements AutoCloseable {
 	 * Configures a runner: the interceptors and listeners under test, the handshake the session came from,
 	 * and the payload limits.
 	 */
-	public static final class Builder {
+	public static final class Builder extends SessionBuilder<Builder> {
 
 		private final List<ClientFrameInterceptor> client = new ArrayList<>();
 
 		private final List<UpstreamFrameInterceptor> upstream = new ArrayList<>();
 
 		private final List<SessionEndListener> listeners = new ArrayList<>();
-
-		private final HttpHeaders headers = new HttpHeaders();
-
-		private final Map<String, Object> attributes = new LinkedHashMap<>();
-
-		private String routeId = "test";
-
-		private URI uri = URI.create("ws://edge.test/");
-
-		private InetSocketAddress remoteAddress = InetSocketAddress.createUnresolved("client.test", 50000);
-
-		private Principal principal;
-
-		private String subprotocol;
 
 		private long maxPayloadSize = 1024 * 1024;
 
@@ -769,6 +748,11 @@ public final class ChainRunner implements AutoCloseable {
 		private Duration timeout = Duration.ofSeconds(5);
 
 		private Builder() {
+		}
+
+		@Override
+		Builder self() {
+			return this;
 		}
 
 		/**
@@ -799,89 +783,6 @@ public final class ChainRunner implements AutoCloseable {
 		 */
 		public Builder sessionEndListeners(SessionEndListener... listeners) {
 			this.listeners.addAll(List.of(listeners));
-			return this;
-		}
-
-		/**
-		 * Sets the id of the route the session is on ({@link EdgeSession#routeId()}), {@code test} by default.
-		 * @param routeId the route id
-		 * @return this builder
-		 */
-		public Builder routeId(String routeId) {
-			this.routeId = Objects.requireNonNull(routeId, "routeId");
-			return this;
-		}
-
-		/**
-		 * Sets the URI the client asked for ({@link EdgeSession#uri()}), {@code ws://edge.test/} by default.
-		 * @param uri the request URI
-		 * @return this builder
-		 */
-		public Builder uri(String uri) {
-			this.uri = URI.create(uri);
-			return this;
-		}
-
-		/**
-		 * Sets the client's address ({@link EdgeSession#remoteAddress()}).
-		 * @param remoteAddress the address
-		 * @return this builder
-		 */
-		public Builder remoteAddress(InetSocketAddress remoteAddress) {
-			this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
-			return this;
-		}
-
-		/**
-		 * Adds a header of the client's upgrade request ({@link EdgeSession#handshakeHeaders()}).
-		 * @param name the header name
-		 * @param value the header value
-		 * @return this builder
-		 */
-		public Builder handshakeHeader(String name, String value) {
-			this.headers.add(name, value);
-			return this;
-		}
-
-		/**
-		 * Sets the authenticated principal of the upgrade request ({@link EdgeSession#principal()}).
-		 * @param principal the principal
-		 * @return this builder
-		 */
-		public Builder principal(Principal principal) {
-			this.principal = principal;
-			return this;
-		}
-
-		/**
-		 * Sets the subprotocol the upstream chose ({@link EdgeSession#subprotocol()}).
-		 * @param subprotocol the subprotocol
-		 * @return this builder
-		 */
-		public Builder subprotocol(String subprotocol) {
-			this.subprotocol = subprotocol;
-			return this;
-		}
-
-		/**
-		 * Seeds a session attribute, as an upgrade interceptor would
-		 * ({@link io.wsedge.api.UpgradeContext#attributes()}); see also {@link UpgradeRunner.Outcome#attributes()}.
-		 * @param name the attribute name
-		 * @param value the value
-		 * @return this builder
-		 */
-		public Builder attribute(String name, Object value) {
-			this.attributes.put(name, value);
-			return this;
-		}
-
-		/**
-		 * Seeds session attributes.
-		 * @param attributes the attributes
-		 * @return this builder
-		 */
-		public Builder attributes(Map<String, ?> attributes) {
-			this.attributes.putAll(attributes);
 			return this;
 		}
 

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,23 +47,9 @@ public final class SessionEnd {
 	/**
 	 * Describes a session's end.
 	 */
-	public static final class Builder {
-
-		private final HttpHeaders headers = new HttpHeaders();
-
-		private final Map<String, Object> attributes = new LinkedHashMap<>();
+	public static final class Builder extends SessionBuilder<Builder> {
 
 		private String id = "0123456789abcdef";
-
-		private String routeId = "test";
-
-		private URI uri = URI.create("ws://edge.test/");
-
-		private InetSocketAddress remoteAddress = InetSocketAddress.createUnresolved("client.test", 50000);
-
-		private Principal principal;
-
-		private String subprotocol;
 
 		private int clientStatus = 1000;
 
@@ -89,6 +74,11 @@ public final class SessionEnd {
 		private Builder() {
 		}
 
+		@Override
+		Builder self() {
+			return this;
+		}
+
 		/**
 		 * Sets the session's id ({@link EdgeSession#id()}).
 		 * @param id the id
@@ -96,78 +86,6 @@ public final class SessionEnd {
 		 */
 		public Builder id(String id) {
 			this.id = Objects.requireNonNull(id, "id");
-			return this;
-		}
-
-		/**
-		 * Sets the id of the session's route, {@code test} by default.
-		 * @param routeId the route id
-		 * @return this builder
-		 */
-		public Builder routeId(String routeId) {
-			this.routeId = Objects.requireNonNull(routeId, "routeId");
-			return this;
-		}
-
-		/**
-		 * Sets the URI the client asked for.
-		 * @param uri the request URI
-		 * @return this builder
-		 */
-		public Builder uri(String uri) {
-			this.uri = URI.create(uri);
-			return this;
-		}
-
-		/**
-		 * Sets the client's address.
-		 * @param remoteAddress the address
-		 * @return this builder
-		 */
-		public Builder remoteAddress(InetSocketAddress remoteAddress) {
-			this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
-			return this;
-		}
-
-		/**
-		 * Adds a header of the client's upgrade request.
-		 * @param name the header name
-		 * @param value the value
-		 * @return this builder
-		 */
-		public Builder handshakeHeader(String name, String value) {
-			this.headers.add(name, value);
-			return this;
-		}
-
-		/**
-		 * Sets the authenticated principal.
-		 * @param principal the principal
-		 * @return this builder
-		 */
-		public Builder principal(Principal principal) {
-			this.principal = principal;
-			return this;
-		}
-
-		/**
-		 * Sets the subprotocol the session used.
-		 * @param subprotocol the subprotocol
-		 * @return this builder
-		 */
-		public Builder subprotocol(String subprotocol) {
-			this.subprotocol = subprotocol;
-			return this;
-		}
-
-		/**
-		 * Sets a session attribute, as interceptors leave them.
-		 * @param name the name
-		 * @param value the value
-		 * @return this builder
-		 */
-		public Builder attribute(String name, Object value) {
-			this.attributes.put(name, value);
 			return this;
 		}
 
