@@ -5,12 +5,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -23,12 +29,19 @@ import reactor.netty.resources.LoopResources;
 import io.wsedge.testsupport.EdgeApp;
 import io.wsedge.testsupport.NoLeaks;
 import io.wsedge.testsupport.TestUpstream;
+import io.wsedge.upgrade.UpgradeFlow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many sessions at once and many sessions one after another, with Netty's leak detector at paranoid level:
  * every buffer released, every session gone from the edge. The clients are Reactor Netty's WebSocket client.
+ * <p>
+ * Fifty thousand cycles are a hundred thousand loopback connections in a couple of minutes, and the kernel
+ * reuses ephemeral ports whose earlier connection is still in TIME_WAIT on the server's side; CI once saw one
+ * dial of those to the test upstream fail. What the edge owes then is a clean refusal (502, the session never
+ * made, nothing leaked), so the cycle test tolerates a handful of refusals, at most one in a thousand, and
+ * reports the edge's reason for each.
  */
 @ExtendWith(NoLeaks.class)
 class ChurnIntegrationTests {
@@ -41,6 +54,8 @@ class ChurnIntegrationTests {
 
 	private static HttpClient client;
 
+	private static final ListAppender<ILoggingEvent> refusals = new ListAppender<>();
+
 	@BeforeAll
 	static void start() {
 		upstream = TestUpstream.start();
@@ -52,10 +67,13 @@ class ChurnIntegrationTests {
 		edge = EdgeApp.start(properties);
 		clientLoops = LoopResources.create("churn-client", 1, true);
 		client = HttpClient.create(ConnectionProvider.newConnection()).runOn(clientLoops);
+		refusals.start();
+		((Logger) LoggerFactory.getLogger(UpgradeFlow.class)).addAppender(refusals);
 	}
 
 	@AfterAll
 	static void stop() {
+		((Logger) LoggerFactory.getLogger(UpgradeFlow.class)).detachAppender(refusals);
 		edge.close();
 		upstream.close();
 		clientLoops.disposeLater().block(Duration.ofSeconds(10));
@@ -82,11 +100,20 @@ class ChurnIntegrationTests {
 	void fiftyThousandOpenCloseCyclesLeaveNoSessionAndNoLeak() {
 		int cycles = 50_000;
 		AtomicInteger done = new AtomicInteger();
+		ConcurrentLinkedQueue<Integer> refused = new ConcurrentLinkedQueue<>();
 		Flux.range(0, cycles)
-			.flatMap((n) -> cycle(n).doOnSuccess((ignored) -> done.incrementAndGet()), 64)
+			.flatMap((n) -> cycle(n).doOnSuccess((ignored) -> done.incrementAndGet())
+				.onErrorResume(WebSocketClientHandshakeException.class, (failure) -> {
+					refused.add(failure.response().status().code());
+					return Mono.empty();
+				}), 64)
 			.then()
 			.block(Duration.ofMinutes(4));
-		assertThat(done).hasValue(cycles);
+		List<String> reasons = refusals.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+		assertThat(refused).as("refused upgrades; the edge said: %s", reasons)
+			.hasSizeLessThanOrEqualTo(cycles / 1000)
+			.allMatch((status) -> status == 502);
+		assertThat(done).hasValue(cycles - refused.size());
 		edge.awaitNoSessions();
 		assertThat(edge.engine().admittedCount()).isZero();
 		upstream.awaitNoConnections(Duration.ofSeconds(30));
