@@ -407,6 +407,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 	@Override
 	public void onWritabilityChanged(Side side) {
 		if (end(side).leg.isWritable()) {
+			end(side.other()).relay.targetDrained();
 			unblockReading(side.other(), ReadBlock.PEER);
 		}
 	}

@@ -110,6 +110,13 @@ final class Relay {
 
 	private long refilledAt;
 
+	/**
+	 * The largest message written to the target since it last drained below its high-water mark. A message
+	 * larger than max-buffered-bytes is queued whole by the time it is written; what follows it in the same read
+	 * must not be taken for a peer that does not read, so it is allowed on top of the limit.
+	 */
+	private long largestQueued;
+
 	long messages;
 
 	long bytes;
@@ -449,12 +456,29 @@ final class Relay {
 		if (context != null && context.replaced()) {
 			WebSocketFrame replacement = replacement(message, context.replacementBytes());
 			message.release();
+			queued(replacement.content().readableBytes());
 			this.target.write(replacement);
 		}
 		else {
+			queued(message.size());
 			message.writeTo(this.target);
 		}
 		afterWrite();
+	}
+
+	private void queued(long size) {
+		if (size > this.largestQueued) {
+			this.largestQueued = size;
+		}
+	}
+
+	/** Called when the target drained below its low-water mark: what it holds from now on is new. */
+	void targetDrained() {
+		this.largestQueued = 0;
+	}
+
+	private boolean overflows(Leg target) {
+		return target.queuedBytes() > this.session.limits().maxBufferedBytes() + this.largestQueued;
 	}
 
 	/** Forwards one frame of a streamed message. */
@@ -463,12 +487,13 @@ final class Relay {
 			frame.release();
 			return;
 		}
-		if (this.target.queuedBytes() > this.session.limits().maxBufferedBytes()) {
+		if (overflows(this.target)) {
 			frame.release();
 			abandonPartial();
 			this.session.policyClose(ClosePolicyKind.BUFFER_OVERFLOW, this.from.other());
 			return;
 		}
+		queued(frame.content().readableBytes());
 		this.target.write(frame);
 		afterWrite();
 	}
@@ -480,7 +505,7 @@ final class Relay {
 			message.release();
 			return false;
 		}
-		if (target.queuedBytes() > this.session.limits().maxBufferedBytes()) {
+		if (overflows(target)) {
 			message.release();
 			this.session.policyClose(ClosePolicyKind.BUFFER_OVERFLOW, this.from.other());
 			return false;

@@ -68,6 +68,7 @@ class LimitsIntegrationTests {
 		route(p, "rate-drop", "/echo", "messages-per-second", "2", "message-burst", "3", "rate-limit-action", "drop");
 		route(p, "slow", "/commands", "max-buffered-bytes", "16KB");
 		route(p, "backpressure", "/commands");
+		route(p, "burst", "/commands", "max-buffered-bytes", "64KB");
 		route(p, "stall", "/commands", "max-buffered-bytes", "64KB", "close-timeout", "500ms");
 		route(p, "origins", "/echo");
 		p.put("wsedge.routes[" + (index - 1) + "].allowed-origins", "https://app.example.com,https://*.example.org");
@@ -317,6 +318,20 @@ class LimitsIntegrationTests {
 			// The stalled client never answers the close frame queued behind what it does not read: it is cut.
 			edge.awaitNoSessions();
 		}
+	}
+
+	@Test
+	void messageLargerThanMaxBufferedBytesFollowedAtOnceByOthersReachesAReadingClient() {
+		TestClient client = connect("burst", "burst");
+		// One message of 1 MB, sixteen times max-buffered-bytes, is queued whole when it is written; the small
+		// ones behind it arrive in the same read. The client reads all along: it is no slow consumer.
+		client.send("send 1 1000000 5 100");
+		assertThat(client.nextText()).hasSize(1_000_000).startsWith("0:");
+		for (int i = 0; i < 5; i++) {
+			assertThat(client.nextText()).hasSize(100).startsWith(i + ":");
+		}
+		client.close(1000, "");
+		assertThat(client.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(1000);
 	}
 
 	@Test

@@ -166,10 +166,13 @@ public final class TestUpstream implements AutoCloseable {
 					return Flux.just(new PingWebSocketFrame(Unpooled.wrappedBuffer(payload)));
 				}
 				if (command.startsWith("send ")) {
+					// "send <count> <size> [<count> <size> ...]": the groups back to back, numbered within each.
 					String[] parts = command.split(" ");
-					int count = Integer.parseInt(parts[1]);
-					int size = Integer.parseInt(parts[2]);
-					return Flux.range(0, count).map((i) -> new TextWebSocketFrame(numbered(i, size)));
+					return Flux.range(0, (parts.length - 1) / 2).concatMap((group) -> {
+						int count = Integer.parseInt(parts[1 + 2 * group]);
+						int size = Integer.parseInt(parts[2 + 2 * group]);
+						return Flux.range(0, count).map((i) -> new TextWebSocketFrame(numbered(i, size)));
+					});
 				}
 			}
 			if (frame instanceof PongWebSocketFrame) {
