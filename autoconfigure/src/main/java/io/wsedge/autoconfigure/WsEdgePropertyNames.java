@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
@@ -19,6 +22,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.annotation.MergedAnnotations;
 
 /**
@@ -27,6 +31,8 @@ import org.springframework.core.annotation.MergedAnnotations;
  * otherwise be ignored and the limit it meant would silently not apply.
  */
 final class WsEdgePropertyNames {
+
+	private static final Log logger = LogFactory.getLog(WsEdgePropertyNames.class);
 
 	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("wsedge");
 
@@ -66,23 +72,47 @@ final class WsEdgePropertyNames {
 	 */
 	void check(Environment environment) {
 		Map<ConfigurationPropertyName, WsEdgeUnknownPropertiesException.UnknownProperty> unknown = new LinkedHashMap<>();
+		Set<String> foreign = new TreeSet<>();
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
 				continue;
 			}
+			boolean variables = source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource;
 			iterable.filter((name) -> ROOT.isAncestorOf(name) || ROOT.equals(name)).forEach((name) -> {
 				if (!unknown.containsKey(name)) {
 					WsEdgeUnknownPropertiesException.UnknownProperty problem = problem(name);
-					if (problem != null) {
-						ConfigurationProperty property = source.getConfigurationProperty(name);
-						unknown.put(name, problem.from((property != null) ? property.getOrigin() : null));
+					if (problem == null) {
+						return;
 					}
+					ConfigurationProperty property = source.getConfigurationProperty(name);
+					if (variables && foreign(name)) {
+						foreign.add((property != null && property.getOrigin() != null)
+								? property.getOrigin().toString() : name.toString());
+						return;
+					}
+					unknown.put(name, problem.from((property != null) ? property.getOrigin() : null));
 				}
 			});
+		}
+		if (!foreign.isEmpty()) {
+			logger.warn("Ignoring environment variables that bind to no wsedge property and are near none: " + foreign);
 		}
 		if (!unknown.isEmpty()) {
 			throw new WsEdgeUnknownPropertiesException(new ArrayList<>(unknown.values()));
 		}
+	}
+
+	/**
+	 * Whether a name, from an environment variable, is not meant for wsedge at all: its first key under
+	 * {@code wsedge} is unknown and near none that binds. The environment is shared with other software (a
+	 * WSEDGE_HOME of an install script, say), where a configuration file is the edge's alone.
+	 */
+	private boolean foreign(ConfigurationPropertyName name) {
+		if (name.getNumberOfElements() <= ROOT.getNumberOfElements()) {
+			return false;
+		}
+		WsEdgeUnknownPropertiesException.UnknownProperty first = problem(name.chop(ROOT.getNumberOfElements() + 1));
+		return first != null && first.suggestion() == null;
 	}
 
 	/**

@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -29,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  * Every configured key under {@code wsedge} that binds to nothing fails startup, naming the key, where it is set
  * and the key it was probably meant to be; every key that binds, in any of Spring Boot's relaxed forms, passes.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WsEdgeUnknownPropertiesTests {
 
 	private static final String[] ECHO_ROUTE = { "wsedge.routes[0].id=echo", "wsedge.routes[0].path=/ws/echo",
@@ -122,6 +126,29 @@ class WsEdgeUnknownPropertiesTests {
 				assertThat(unknown.origin()).hasToString(
 						"\"WSEDGE_LIMITS_MAX_PAYLOAD_SIZE\" from property source \"systemEnvironment\"");
 			});
+	}
+
+	@Test
+	void environmentVariablesNotMeantForTheEdgeAreIgnoredWithAWarning(CapturedOutput output) {
+		this.contextRunner.withPropertyValues(ECHO_ROUTE)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						environment(Map.of("WSEDGE_HOME", "/opt/wsedge", "WSEDGE_VERSION", "1.2"))))
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("Ignoring environment variables that bind to no wsedge property")
+			.contains("WSEDGE_HOME")
+			.contains("WSEDGE_VERSION");
+	}
+
+	@Test
+	void environmentVariableWithAMisspelledFirstKeyIsStillReported() {
+		this.contextRunner.withPropertyValues(ECHO_ROUTE)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						environment(Map.of("WSEDGE_LIMTS_MAX_PAYLOAD_SIZE", "2MB"))))
+			.run((context) -> assertThat(single(context).suggestion()).startsWith("wsedge.limits"));
 	}
 
 	@Test
