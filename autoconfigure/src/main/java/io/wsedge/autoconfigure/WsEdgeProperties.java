@@ -175,6 +175,13 @@ public class WsEdgeProperties implements EnvironmentAware {
 		private int maxFragments = 4096;
 
 		/**
+		 * Longest a session may live, after which both sides are closed with the session-lifetime policy; each
+		 * session gets a random extra of up to 10% so that a fleet of clients does not reconnect at once. Unset
+		 * or 0 for no limit.
+		 */
+		private Duration maxSessionDuration;
+
+		/**
 		 * Time a connection has to send its complete first request (against slowloris clients), for every
 		 * connection of the server and so under wsedge.limits only; 0 for none.
 		 */
@@ -275,6 +282,12 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 * Most frames one message may arrive in on this route; inherits wsedge.limits.max-fragments.
 		 */
 		private Integer maxFragments;
+
+		/**
+		 * Longest a session of this route may live (plus up to 10% jitter); inherits
+		 * wsedge.limits.max-session-duration.
+		 */
+		private Duration maxSessionDuration;
 
 	}
 

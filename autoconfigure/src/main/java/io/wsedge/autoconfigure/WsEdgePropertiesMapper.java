@@ -82,10 +82,12 @@ final class WsEdgePropertiesMapper {
 			throw new InvalidConfigurationPropertyValueException(prefix + ".max-fragments", limits.getMaxFragments(),
 					"Must be at least 1, such as 4096.");
 		}
+		Duration maxSessionDuration = (limits.getMaxSessionDuration() != null)
+				? notNegative(limits.getMaxSessionDuration(), prefix + ".max-session-duration") : Duration.ZERO;
 		return new Limits(maxPayload, upstreamMaxPayload, (int) maxFrame, maxBuffered, connectTimeout, closeTimeout,
 				idleTimeout, pingInterval, pongTimeout, limits.getMaxConnectionsPerClient(), rate,
 				(burst != null) ? burst : 0, limits.getRateLimitAction() == RateLimitAction.DROP,
-				limits.getMaxFragments());
+				limits.getMaxFragments(), maxSessionDuration);
 	}
 
 	/**
@@ -140,6 +142,9 @@ final class WsEdgePropertiesMapper {
 		map.from(route::getMessageBurst).orFrom(global::getMessageBurst).to(limits::setMessageBurst);
 		map.from(route::getRateLimitAction).orFrom(global::getRateLimitAction).to(limits::setRateLimitAction);
 		map.from(route::getMaxFragments).orFrom(global::getMaxFragments).to(limits::setMaxFragments);
+		map.from(route::getMaxSessionDuration)
+			.orFrom(global::getMaxSessionDuration)
+			.to(limits::setMaxSessionDuration);
 		return limits;
 	}
 

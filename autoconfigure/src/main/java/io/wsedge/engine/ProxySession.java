@@ -105,6 +105,8 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private ScheduledFuture<?> failTimer;
 
+	private ScheduledFuture<?> lifetimeTimer;
+
 	private long pingsSent;
 
 	private long pongsReceived;
@@ -157,6 +159,30 @@ public final class ProxySession implements EdgeSession, LegListener {
 		if (!limits.pingInterval().isZero()) {
 			this.pingTimer = this.executor.schedule(this::ping, limits.pingInterval().toNanos(), TimeUnit.NANOSECONDS);
 		}
+		if (!limits.maxSessionDuration().isZero()) {
+			this.lifetimeTimer = this.executor.schedule(this::lifetimeReached, lifetime(limits.maxSessionDuration()),
+					TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * A session's lifetime: the maximum plus a random jitter of up to 10%, so that sessions opened together (a
+	 * fleet reconnecting after a deploy) do not all end, and reconnect, together again.
+	 * @param max the maximum session duration
+	 * @return the lifetime in nanoseconds
+	 */
+	static long lifetime(Duration max) {
+		long nanos = max.toNanos();
+		return nanos + ThreadLocalRandom.current().nextLong(nanos / 10 + 1);
+	}
+
+	private void lifetimeReached() {
+		if (this.closing) {
+			return;
+		}
+		ClosePolicy policy = this.route.closePolicies().get(ClosePolicyKind.SESSION_LIFETIME);
+		metrics().violation(ClosePolicyKind.SESSION_LIFETIME);
+		closeByEdge(policy.cause(), policy.cause());
 	}
 
 	/**
@@ -607,6 +633,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 		cancel(this.pingTimer);
 		cancel(this.pongTimer);
 		cancel(this.failTimer);
+		cancel(this.lifetimeTimer);
 		if (this.admission != null) {
 			this.admission.release();
 		}
