@@ -24,6 +24,7 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.reactor.netty.autoconfigure.NettyServerProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -115,7 +116,8 @@ public final class WsEdgeAutoConfiguration {
 			ObjectProvider<ClientFrameInterceptor> clientInterceptors,
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
 			ObjectProvider<UpgradeInterceptor> upgradeInterceptors, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics) {
+			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics,
+			ResourceLoader resourceLoader) {
 		WsEdgeRouteFactory.InterceptorBeans interceptors = new WsEdgeRouteFactory.InterceptorBeans();
 		interceptors.add(ClientFrameInterceptor.class, clientInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(ClientFrameInterceptor.class));
@@ -126,6 +128,7 @@ public final class WsEdgeAutoConfiguration {
 		return new WsEdgeRouteFactory(properties, closePolicies(closePolicies), policies.upstreams(), interceptors,
 				sslBundles.getIfAvailable(), upstreamHttpClient(resourceFactory.getIfAvailable()),
 				metrics.getIfAvailable(() -> EdgeMetrics.NONE))
+			.resourceLoader(resourceLoader)
 			.build();
 	}
 

@@ -398,6 +398,82 @@ public class WsEdgeProperties implements EnvironmentAware {
 		@NestedConfigurationProperty
 		private RouteCompression compression = new RouteCompression();
 
+		/**
+		 * Validation of this route's messages, per direction, before any interceptor runs.
+		 */
+		@NestedConfigurationProperty
+		private Validation validation = new Validation();
+
+	}
+
+	/**
+	 * Validation of a route's messages: JSON Schema for text messages and a rule for binary ones, per direction.
+	 */
+	@Getter
+	@Setter
+	public static class Validation {
+
+		/**
+		 * Validation of the messages the client sends.
+		 */
+		@NestedConfigurationProperty
+		private DirectionValidation client = new DirectionValidation();
+
+		/**
+		 * Validation of the messages the upstream sends.
+		 */
+		@NestedConfigurationProperty
+		private DirectionValidation upstream = new DirectionValidation();
+
+		/**
+		 * Deepest nesting of arrays and objects in a validated JSON message; a deeper message is invalid and is
+		 * not parsed further.
+		 */
+		private int maxNestingDepth = 64;
+
+	}
+
+	/**
+	 * Validation of the messages of one direction of a route.
+	 */
+	@Getter
+	@Setter
+	public static class DirectionValidation {
+
+		/**
+		 * Location of the JSON Schema that text messages must meet, such as classpath:schemas/chat-message.json;
+		 * the draft is read from its $schema, 2020-12 when it has none. Unset for no schema check.
+		 */
+		private String schema;
+
+		/**
+		 * What happens to an invalid message: close the session with the invalid-message policy, or drop the
+		 * message and count it.
+		 */
+		private ValidationAction action = ValidationAction.CLOSE;
+
+		/**
+		 * Whether binary messages pass; when false, a binary message is invalid.
+		 */
+		private boolean allowBinary = true;
+
+	}
+
+	/**
+	 * What the edge does with a message that fails validation.
+	 */
+	public enum ValidationAction {
+
+		/**
+		 * Close the session with the invalid-message policy (1007 to the sender).
+		 */
+		CLOSE,
+
+		/**
+		 * Drop the message and count it in wsedge.messages.invalid and wsedge.messages.dropped.
+		 */
+		DROP
+
 	}
 
 	/**

@@ -58,6 +58,10 @@ public final class EdgeRoute {
 
 	private boolean compressedPassThrough = true;
 
+	private MessageValidator clientValidator;
+
+	private MessageValidator upstreamValidator;
+
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
 			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections,
@@ -173,6 +177,27 @@ public final class EdgeRoute {
 	}
 
 	/**
+	 * Sets the built-in validation of each direction's messages; called once when the route is built.
+	 * @param client the check of client messages, or {@code null} for none
+	 * @param upstream the check of upstream messages, or {@code null} for none
+	 * @return this route
+	 */
+	public EdgeRoute validation(MessageValidator client, MessageValidator upstream) {
+		this.clientValidator = client;
+		this.upstreamValidator = upstream;
+		return this;
+	}
+
+	/**
+	 * The built-in validation of one direction's messages.
+	 * @param from the sending side
+	 * @return its check, or {@code null} when the direction is not validated
+	 */
+	public MessageValidator validator(Side from) {
+		return (from == Side.CLIENT) ? this.clientValidator : this.upstreamValidator;
+	}
+
+	/**
 	 * Sets whether compressed messages may be relayed as they came; called once when the route is built.
 	 * @param passThrough whether pass-through is on ({@code wsedge.compression.pass-through})
 	 * @return this route
@@ -184,13 +209,14 @@ public final class EdgeRoute {
 
 	/**
 	 * Whether the compressed messages of one side may be relayed as they came, not inflated and deflated again:
-	 * pass-through is on for the route and no frame interceptor, which needs the plain payload, runs on them.
+	 * pass-through is on for the route and neither a frame interceptor nor validation, which need the plain
+	 * payload, runs on them.
 	 * Whether they are is decided per session, by the permessage-deflate parameters of both legs.
 	 * @param from the sending side
 	 * @return whether the route allows it
 	 */
 	public boolean passesCompressed(Side from) {
-		return this.compressedPassThrough && chain(from).length == 0;
+		return this.compressedPassThrough && chain(from).length == 0 && validator(from) == null;
 	}
 
 	/**

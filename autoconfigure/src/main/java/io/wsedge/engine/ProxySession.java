@@ -584,6 +584,25 @@ public final class ProxySession implements EdgeSession, LegListener {
 		}
 	}
 
+	/**
+	 * Closes both sides with the invalid-message policy, telling the sender what failed: the policy's reason,
+	 * then the failure, cut to the 123 bytes a close reason holds (RFC 6455 §5.5).
+	 */
+	void invalidMessage(Side from, String failure) {
+		if (!this.policyClosed) {
+			this.policyClosed = true;
+			metrics().violation(ClosePolicyKind.INVALID_MESSAGE);
+		}
+		ClosePolicy policy = this.route.closePolicies().get(ClosePolicyKind.INVALID_MESSAGE);
+		CloseStatus toSender = CloseStatus.truncated(policy.cause().code(), policy.cause().reason() + ": " + failure);
+		if (from == Side.CLIENT) {
+			closeByEdge(toSender, policy.peer());
+		}
+		else {
+			closeByEdge(policy.peer(), toSender);
+		}
+	}
+
 	void blockReading(Side side, ReadBlock cause) {
 		End end = end(side);
 		int before = end.readBlocks;

@@ -61,6 +61,9 @@ final class Relay {
 
 	private final MessageContext context;
 
+	/** The route's built-in validation of this direction, run before the chain; {@code null} for none. */
+	private final MessageValidator validator;
+
 	/** Whether fragmented messages stream through the chain, resolved once from the interceptors' modes. */
 	private final boolean fragmentWise;
 
@@ -119,7 +122,9 @@ final class Relay {
 		this.from = from;
 		this.chain = chain;
 		this.context = (chain.length > 0) ? new MessageContext(this) : null;
-		this.fragmentWise = chain.length > 0 && NamedInterceptor.streamsFragments(chain);
+		this.validator = session.route().validator(from);
+		// Validation needs messages whole, like an interceptor of MessageMode.WHOLE.
+		this.fragmentWise = chain.length > 0 && this.validator == null && NamedInterceptor.streamsFragments(chain);
 		this.defaultMaxPayloadSize = (from == Side.CLIENT) ? limits.maxPayloadSize()
 				: limits.upstreamMaxPayloadSize();
 		this.maxPayloadSize = this.defaultMaxPayloadSize;
@@ -210,7 +215,7 @@ final class Relay {
 		this.partialType = type;
 		this.partialBytes = size;
 		this.partialFragments = 1;
-		if (this.context == null) {
+		if (this.context == null && this.validator == null) {
 			// Nothing needs the message whole: the rate limit decides at its first frame, then it streams.
 			if (withinRate()) {
 				this.partial = Partial.STREAMING;
@@ -352,6 +357,9 @@ final class Relay {
 			this.backlogBytes += queued.size();
 			return;
 		}
+		if (this.validator != null && message.fragmentIndex() == 0 && isData(message.type()) && !valid(message)) {
+			return;
+		}
 		if (this.context == null) {
 			forward(message, null);
 		}
@@ -365,6 +373,28 @@ final class Relay {
 			this.context.begin(message);
 			runChain(message, 0);
 		}
+	}
+
+	private static boolean isData(FrameType type) {
+		return type == FrameType.TEXT || type == FrameType.BINARY;
+	}
+
+	/** Runs the route's validation on a whole data message; drops it or closes the session when it fails. */
+	private boolean valid(Message message) {
+		String failure = this.validator.check(message.type(), message.view());
+		if (failure == null) {
+			return true;
+		}
+		message.release();
+		boolean drop = this.validator.drops();
+		this.session.metrics().invalidMessage(this.from, drop);
+		if (drop) {
+			this.session.metrics().dropped(this.from, ClosePolicyKind.INVALID_MESSAGE.key());
+		}
+		else {
+			this.session.invalidMessage(this.from, failure);
+		}
+		return false;
 	}
 
 	/**
