@@ -31,6 +31,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.HandlerMapping;
 
 import io.wsedge.api.ClientFrameInterceptor;
+import io.wsedge.auth.TokenAuthenticator;
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
@@ -117,7 +118,7 @@ public final class WsEdgeAutoConfiguration {
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
 			ObjectProvider<UpgradeInterceptor> upgradeInterceptors, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics,
-			ResourceLoader resourceLoader) {
+			ResourceLoader resourceLoader, ObjectProvider<TokenAuthenticator> tokenAuthenticator) {
 		WsEdgeRouteFactory.InterceptorBeans interceptors = new WsEdgeRouteFactory.InterceptorBeans();
 		interceptors.add(ClientFrameInterceptor.class, clientInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(ClientFrameInterceptor.class));
@@ -129,6 +130,7 @@ public final class WsEdgeAutoConfiguration {
 				sslBundles.getIfAvailable(), upstreamHttpClient(resourceFactory.getIfAvailable()),
 				metrics.getIfAvailable(() -> EdgeMetrics.NONE))
 			.resourceLoader(resourceLoader)
+			.tokenAuthenticator(tokenAuthenticator.getIfAvailable())
 			.build();
 	}
 

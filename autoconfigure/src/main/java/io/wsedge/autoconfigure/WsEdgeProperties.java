@@ -404,6 +404,47 @@ public class WsEdgeProperties implements EnvironmentAware {
 		@NestedConfigurationProperty
 		private Validation validation = new Validation();
 
+		/**
+		 * Who may open sessions on this route, checked at the upgrade.
+		 */
+		@NestedConfigurationProperty
+		private Auth auth = new Auth();
+
+	}
+
+	/**
+	 * Authentication at the upgrade of a route. A bearer token in the Authorization header is authenticated by
+	 * Spring Security's resource server; browsers, which cannot set that header on a WebSocket, may send it in a
+	 * query parameter or a subprotocol entry instead.
+	 */
+	@Getter
+	@Setter
+	public static class Auth {
+
+		/**
+		 * Whether only authenticated upgrades are accepted; others get HTTP 401.
+		 */
+		private boolean required = false;
+
+		/**
+		 * Authorities of which the principal needs at least one, such as SCOPE_chat; others get HTTP 403 (and
+		 * unauthenticated upgrades 401).
+		 */
+		private List<String> authorities = new ArrayList<>();
+
+		/**
+		 * Query parameter that may carry the bearer token, such as access_token; removed before the URI goes
+		 * upstream, into logs or to the sessions endpoint. Unset for none.
+		 */
+		private String queryParameter;
+
+		/**
+		 * Subprotocol entry after which the client sends its bearer token (Sec-WebSocket-Protocol: marker,
+		 * token); the marker is answered as the chosen subprotocol and the token never goes upstream. Unset for
+		 * none.
+		 */
+		private String subprotocolMarker;
+
 	}
 
 	/**

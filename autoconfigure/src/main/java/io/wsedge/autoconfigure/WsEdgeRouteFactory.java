@@ -36,6 +36,9 @@ import io.wsedge.api.MessageMode;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
+import io.wsedge.auth.RouteAuth;
+import io.wsedge.auth.TokenAuthenticator;
+import io.wsedge.autoconfigure.WsEdgeProperties.Auth;
 import io.wsedge.autoconfigure.WsEdgeProperties.DirectionValidation;
 import io.wsedge.autoconfigure.WsEdgeProperties.Route;
 import io.wsedge.autoconfigure.WsEdgeProperties.Validation;
@@ -77,6 +80,8 @@ final class WsEdgeRouteFactory {
 
 	private ResourceLoader resourceLoader = new DefaultResourceLoader();
 
+	private TokenAuthenticator tokenAuthenticator;
+
 	WsEdgeRouteFactory(WsEdgeProperties properties, ClosePolicies closePolicies, UpstreamPolicy upstreamPolicy,
 			InterceptorBeans interceptors, SslBundles sslBundles, HttpClient httpClient, EdgeMetrics metrics) {
 		this.properties = properties;
@@ -95,6 +100,16 @@ final class WsEdgeRouteFactory {
 	 */
 	WsEdgeRouteFactory resourceLoader(ResourceLoader resourceLoader) {
 		this.resourceLoader = resourceLoader;
+		return this;
+	}
+
+	/**
+	 * Sets what authenticates bearer tokens at the upgrade (Spring Security's resource server, when present).
+	 * @param tokenAuthenticator the authenticator, or {@code null} for none
+	 * @return this factory
+	 */
+	WsEdgeRouteFactory tokenAuthenticator(TokenAuthenticator tokenAuthenticator) {
+		this.tokenAuthenticator = tokenAuthenticator;
 		return this;
 	}
 
@@ -163,6 +178,7 @@ final class WsEdgeRouteFactory {
 							route.getCompression().getClient(), prefix + ".compression.client"),
 					WsEdgePropertiesMapper.compression(this.properties.getCompression().getUpstream(),
 							route.getCompression().getUpstream(), prefix + ".compression.upstream"));
+			edgeRoute.auth(auth(route.getAuth(), prefix + ".auth"));
 			Validation validation = route.getValidation();
 			edgeRoute.validation(validator(validation, validation.getClient(), prefix + ".validation"),
 					validator(validation, validation.getUpstream(), prefix + ".validation"));
@@ -198,6 +214,30 @@ final class WsEdgeRouteFactory {
 				+ ((uri.getRawPath() != null) ? uri.getRawPath() : "");
 		logger.info("Route '" + route.id() + "' (" + route.path() + " -> " + upstreamUri + ") runs " + scope
 				+ ": upgrade " + upgrade + ", client frames " + client + ", upstream frames " + upstream);
+	}
+
+	private RouteAuth auth(Auth auth, String prefix) {
+		String parameter = StringUtils.hasText(auth.getQueryParameter()) ? auth.getQueryParameter().trim() : null;
+		String marker = StringUtils.hasText(auth.getSubprotocolMarker()) ? auth.getSubprotocolMarker().trim() : null;
+		if (marker != null && !marker.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".subprotocol-marker", marker,
+					"A subprotocol is an HTTP token (RFC 6455 §4.1), such as access_token.");
+		}
+		List<String> authorities = auth.getAuthorities().stream().filter(StringUtils::hasText).map(String::trim).toList();
+		if (this.tokenAuthenticator == null) {
+			String needs = "Needs Spring Security's OAuth2 resource server with a JWT decoder "
+					+ "(spring-boot-starter-security-oauth2-resource-server and spring.security.oauth2.resourceserver.jwt.*).";
+			if (parameter != null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".query-parameter", parameter, needs);
+			}
+			if (marker != null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".subprotocol-marker", marker, needs);
+			}
+			if (!authorities.isEmpty()) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".authorities", authorities, needs);
+			}
+		}
+		return new RouteAuth(auth.isRequired(), authorities, parameter, marker, this.tokenAuthenticator);
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.auth.RouteAuth;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
@@ -59,6 +60,8 @@ public final class EdgeRoute {
 	private boolean compressedPassThrough = true;
 
 	private MessageValidator clientValidator;
+
+	private RouteAuth auth = RouteAuth.NONE;
 
 	private MessageValidator upstreamValidator;
 
@@ -174,6 +177,24 @@ public final class EdgeRoute {
 	 */
 	public Compression compression(Side side) {
 		return (side == Side.CLIENT) ? this.clientCompression : this.upstreamCompression;
+	}
+
+	/**
+	 * Sets who may open sessions on the route; called once when the route is built.
+	 * @param auth the route's authentication requirements
+	 * @return this route
+	 */
+	public EdgeRoute auth(RouteAuth auth) {
+		this.auth = auth;
+		return this;
+	}
+
+	/**
+	 * Who may open sessions on the route.
+	 * @return the route's authentication requirements, {@link RouteAuth#NONE} when none were set
+	 */
+	public RouteAuth auth() {
+		return this.auth;
 	}
 
 	/**

@@ -13,6 +13,9 @@ import org.springframework.http.HttpHeaders;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.wsedge.auth.AuthRefusedException;
+import io.wsedge.auth.UpgradeAuthentication;
+import io.wsedge.auth.UpgradeAuthentication.Authenticated;
 import io.wsedge.engine.Admission;
 import io.wsedge.engine.AdmissionResult;
 import io.wsedge.engine.EdgeEngine;
@@ -69,6 +72,25 @@ public final class UpgradeFlow {
 		if (!route.originPolicy().allows(headers.getOrigin())) {
 			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")));
 		}
+		return UpgradeAuthentication.authenticate(route.auth(), uri, headers, principal)
+			.onErrorMap(AuthRefusedException.class, UpgradeFlow::refusal)
+			.flatMap((authenticated) -> admit(route, authenticated, peer, secure, loop));
+	}
+
+	private static HandshakeRefusedException refusal(AuthRefusedException refused) {
+		HttpHeaders headers = new HttpHeaders();
+		if (refused.status() == 401) {
+			// RFC 6750 §3: a bearer-token resource answers 401 with its challenge.
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		return new HandshakeRefusedException(new Refusal(refused.status(), refused.getMessage(), headers));
+	}
+
+	private Mono<Prepared> admit(EdgeRoute route, Authenticated authenticated, InetSocketAddress peer, boolean secure,
+			EventLoop loop) {
+		URI uri = authenticated.uri();
+		HttpHeaders headers = authenticated.headers();
+		Principal principal = authenticated.principal();
 		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
 		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null);
 		if (admitted instanceof AdmissionResult.Denied denied) {
@@ -78,6 +100,7 @@ public final class UpgradeFlow {
 		Admission admission = (Admission) admitted;
 		UpgradeRequest request = new UpgradeRequest(route, uri, client, peer, this.policies.clients().trusts(peer),
 				headers, principal, secure);
+		request.clientSubprotocol(authenticated.subprotocol());
 		Mono<Void> interceptors = route.upgradeChain().isEmpty() ? Mono.empty()
 				: Mono.fromCompletionStage(request::runInterceptors);
 		return interceptors.then(Mono.defer(() -> {
@@ -147,6 +170,10 @@ public final class UpgradeFlow {
 		if (refusal != null) {
 			prepared.abandon();
 			throw new HandshakeRefusedException(refusal);
+		}
+		if (request.clientSubprotocol() != null) {
+			// The route's subprotocol marker carried the token: the client gets the marker, one of its offers.
+			subprotocol = request.clientSubprotocol();
 		}
 		try {
 			ProxySession session = new ProxySession(this.engine, request.route(), request.remoteAddress(),

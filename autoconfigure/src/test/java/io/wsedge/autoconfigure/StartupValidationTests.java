@@ -82,6 +82,20 @@ class StartupValidationTests {
 	}
 
 	@Test
+	void tokenSourceWithoutAJwtDecoderNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "auth.query-parameter=access_token"))
+			.contains("wsedge.routes[0].auth.query-parameter")
+			.contains("JWT decoder");
+	}
+
+	@Test
+	void subprotocolMarkerThatIsNotATokenNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "auth.subprotocol-marker=a b"))
+			.contains("wsedge.routes[0].auth.subprotocol-marker")
+			.contains("HTTP token");
+	}
+
+	@Test
 	void nonPositiveSize(CapturedOutput output) {
 		assertThat(report(output, "wsedge.limits.max-payload-size=0")).contains("wsedge.limits.max-payload-size")
 			.contains("'0B'")
