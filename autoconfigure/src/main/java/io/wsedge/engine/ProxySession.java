@@ -107,12 +107,35 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private ScheduledFuture<?> lifetimeTimer;
 
+	/** When the session's credential expires, or {@code null}; written by renewCredential from any thread. */
+	private volatile Instant credentialExpiry;
+
+	private ScheduledFuture<?> expiryTimer;
+
 	private long pingsSent;
 
 	private long pongsReceived;
 
 	public ProxySession(EdgeEngine engine, EdgeRoute route, InetSocketAddress remoteAddress, URI uri,
 			HttpHeaders handshakeHeaders, Principal principal, Map<String, Object> attributes) {
+		this(engine, route, remoteAddress, uri, handshakeHeaders, principal, attributes, null);
+	}
+
+	/**
+	 * A session whose credential expires.
+	 * @param engine the engine
+	 * @param route the route
+	 * @param remoteAddress the client's address
+	 * @param uri the request URI (without credentials)
+	 * @param handshakeHeaders the request headers (without credentials)
+	 * @param principal the principal, or {@code null}
+	 * @param attributes the attributes the upgrade interceptors set, or {@code null}
+	 * @param credentialExpiry when the principal's credential expires, or {@code null} when it does not
+	 */
+	public ProxySession(EdgeEngine engine, EdgeRoute route, InetSocketAddress remoteAddress, URI uri,
+			HttpHeaders handshakeHeaders, Principal principal, Map<String, Object> attributes,
+			Instant credentialExpiry) {
+		this.credentialExpiry = credentialExpiry;
 		this.engine = engine;
 		this.route = route;
 		this.id = newId();
@@ -159,6 +182,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		if (!limits.pingInterval().isZero()) {
 			this.pingTimer = this.executor.schedule(this::ping, limits.pingInterval().toNanos(), TimeUnit.NANOSECONDS);
 		}
+		if (this.credentialExpiry != null) {
+			scheduleExpiry();
+		}
 		if (!limits.maxSessionDuration().isZero()) {
 			this.lifetimeTimer = this.executor.schedule(this::lifetimeReached, lifetime(limits.maxSessionDuration()),
 					TimeUnit.NANOSECONDS);
@@ -174,6 +200,45 @@ public final class ProxySession implements EdgeSession, LegListener {
 	static long lifetime(Duration max) {
 		long nanos = max.toNanos();
 		return nanos + ThreadLocalRandom.current().nextLong(nanos / 10 + 1);
+	}
+
+	private void scheduleExpiry() {
+		cancel(this.expiryTimer);
+		long delay = Duration.between(Instant.now(), this.credentialExpiry).toNanos();
+		this.expiryTimer = this.executor.schedule(this::checkExpiry, Math.max(0, delay), TimeUnit.NANOSECONDS);
+	}
+
+	private void checkExpiry() {
+		if (this.closing || this.ended) {
+			return;
+		}
+		if (Instant.now().isBefore(this.credentialExpiry)) {
+			// Renewed while this timer was due.
+			scheduleExpiry();
+			return;
+		}
+		policyClose(ClosePolicyKind.TOKEN_EXPIRED, Side.CLIENT);
+	}
+
+	@Override
+	public Optional<Instant> credentialExpiry() {
+		return Optional.ofNullable(this.credentialExpiry);
+	}
+
+	@Override
+	public void renewCredential(Instant expiresAt) {
+		if (this.credentialExpiry == null) {
+			throw new UnsupportedOperationException("Session " + this.id + " has no expiring credential");
+		}
+		this.credentialExpiry = expiresAt;
+		EventExecutor executor = this.executor;
+		if (executor != null) {
+			execute(() -> {
+				if (!this.closing && !this.ended) {
+					scheduleExpiry();
+				}
+			});
+		}
 	}
 
 	private void lifetimeReached() {
@@ -653,6 +718,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 		cancel(this.pongTimer);
 		cancel(this.failTimer);
 		cancel(this.lifetimeTimer);
+		cancel(this.expiryTimer);
 		if (this.admission != null) {
 			this.admission.release();
 		}

@@ -3,6 +3,7 @@ package io.wsedge.upgrade;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
+import java.time.Instant;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,6 +15,7 @@ import org.springframework.http.HttpHeaders;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.wsedge.auth.AuthRefusedException;
+import io.wsedge.auth.TokenAuthenticator;
 import io.wsedge.auth.UpgradeAuthentication;
 import io.wsedge.auth.UpgradeAuthentication.Authenticated;
 import io.wsedge.engine.Admission;
@@ -176,9 +178,11 @@ public final class UpgradeFlow {
 			subprotocol = request.clientSubprotocol();
 		}
 		try {
+			Principal principal = request.principal().orElse(null);
+			TokenAuthenticator authenticator = request.route().auth().authenticator();
+			Instant expiry = (principal != null && authenticator != null) ? authenticator.expiresAt(principal) : null;
 			ProxySession session = new ProxySession(this.engine, request.route(), request.remoteAddress(),
-					request.uri(), request.requestHeaders(), request.principal().orElse(null),
-					request.attributesIfAny());
+					request.uri(), request.requestHeaders(), principal, request.attributesIfAny(), expiry);
 			return new Accepted(prepared, session, subprotocol);
 		}
 		catch (RuntimeException ex) {
