@@ -45,6 +45,7 @@ import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.policy.ClosePolicy;
 import io.wsedge.policy.CloseCodes;
 import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.PrincipalLimiter;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.server.EdgeDrain;
 import io.wsedge.engine.EdgeRoutes;
@@ -66,13 +67,18 @@ public final class WsEdgeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EdgeEngine wsEdgeEngine(WsEdgeProperties properties, ObjectProvider<SessionEndListener> listeners) {
+	EdgeEngine wsEdgeEngine(WsEdgeProperties properties, ObjectProvider<SessionEndListener> listeners,
+			ObjectProvider<PrincipalLimiter> principalLimiter) {
 		WsEdgeProperties.Limits limits = properties.getLimits();
 		WsEdgePropertiesMapper.checkEdgeWide(limits);
 		DataSize budget = limits.getMaxTotalBufferedBytes();
 		// A quarter of the heap by default: room for the sessions' buffers, and for everything else.
 		long maxTotalBufferedBytes = (budget != null) ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
-		return new EdgeEngine(listeners.orderedStream().toList(), limits.getMaxConnections(), maxTotalBufferedBytes);
+		EdgeEngine engine = new EdgeEngine(listeners.orderedStream().toList(), limits.getMaxConnections(),
+				maxTotalBufferedBytes);
+		// A PrincipalLimiter bean (one shared by a cluster, say) replaces the per-node counting.
+		principalLimiter.ifAvailable(engine::principalLimiter);
+		return engine;
 	}
 
 	@Bean

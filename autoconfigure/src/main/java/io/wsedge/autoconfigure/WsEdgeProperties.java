@@ -182,6 +182,18 @@ public class WsEdgeProperties implements EnvironmentAware {
 		private Duration maxSessionDuration;
 
 		/**
+		 * Most sessions open per authenticated principal (by name) on a route, counted on this node; more
+		 * upgrades get HTTP 429, and 0 is no cap.
+		 */
+		private int maxConnectionsPerPrincipal = 0;
+
+		/**
+		 * Sustained rate of client messages shared by all sessions of one authenticated principal on a route,
+		 * counted on this node, handled as rate-limit-action says; 0 for no limit.
+		 */
+		private double messagesPerSecondPerPrincipal = 0;
+
+		/**
 		 * Time a connection has to send its complete first request (against slowloris clients), for every
 		 * connection of the server and so under wsedge.limits only; 0 for none.
 		 */
@@ -288,6 +300,18 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 * wsedge.limits.max-session-duration.
 		 */
 		private Duration maxSessionDuration;
+
+		/**
+		 * Most sessions open per authenticated principal on this route; inherits
+		 * wsedge.limits.max-connections-per-principal.
+		 */
+		private Integer maxConnectionsPerPrincipal;
+
+		/**
+		 * Sustained rate of client messages shared by a principal's sessions on this route; inherits
+		 * wsedge.limits.messages-per-second-per-principal.
+		 */
+		private Double messagesPerSecondPerPrincipal;
 
 	}
 

@@ -650,6 +650,23 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
+	 * Takes one client message from the rate the principal's sessions on this route share; called per message
+	 * only where that rate is set.
+	 */
+	boolean withinPrincipalRate() {
+		double rate = limits().messagesPerSecondPerPrincipal();
+		return this.engine.principalLimiter()
+			.tryMessage(this.route.id(), this.principal.getName(), rate, (int) Math.max(1, Math.ceil(rate)));
+	}
+
+	/**
+	 * Whether the principal's message rate applies to this session's client messages.
+	 */
+	boolean principalRateLimited() {
+		return this.principal != null && limits().messagesPerSecondPerPrincipal() > 0;
+	}
+
+	/**
 	 * Closes both sides with the invalid-message policy, telling the sender what failed: the policy's reason,
 	 * then the failure, cut to the 123 bytes a close reason holds (RFC 6455 §5.5).
 	 */

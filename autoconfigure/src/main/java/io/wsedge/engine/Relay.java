@@ -109,6 +109,9 @@ final class Relay {
 
 	private final boolean dropOverRate;
 
+	/** Whether client messages also count against the rate the principal's sessions share. */
+	private final boolean principalLimited;
+
 	private double tokens;
 
 	private long refilledAt;
@@ -135,6 +138,7 @@ final class Relay {
 		this.burst = limited ? Math.max(1, (limits.messageBurst() > 0) ? limits.messageBurst()
 				: Math.ceil(limits.messagesPerSecond())) : 0;
 		this.dropOverRate = limits.dropOverRate();
+		this.principalLimited = from == Side.CLIENT && session.principalRateLimited();
 		this.tokens = this.burst;
 		this.refilledAt = System.nanoTime();
 	}
@@ -319,7 +323,8 @@ final class Relay {
 	}
 
 	private boolean withinRate() {
-		if (this.tokensPerNano > 0 && !takeToken()) {
+		if ((this.tokensPerNano > 0 && !takeToken())
+				|| (this.principalLimited && !this.session.withinPrincipalRate())) {
 			overRate();
 			return false;
 		}

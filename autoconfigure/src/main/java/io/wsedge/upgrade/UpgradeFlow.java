@@ -94,7 +94,8 @@ public final class UpgradeFlow {
 		HttpHeaders headers = authenticated.headers();
 		Principal principal = authenticated.principal();
 		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
-		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null);
+		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null,
+				(principal != null) ? principal.getName() : null);
 		if (admitted instanceof AdmissionResult.Denied denied) {
 			Refusal refusal = new Refusal(denied.status(), denied.message());
 			return Mono.error(new HandshakeRefusedException(refusal));
