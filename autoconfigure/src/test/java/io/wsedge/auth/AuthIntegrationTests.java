@@ -1,6 +1,10 @@
 package io.wsedge.auth;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +51,7 @@ class AuthIntegrationTests {
 		upstream = TestUpstream.start();
 		Map<String, String> p = new LinkedHashMap<>();
 		p.put("wsedge.limits.ping-interval", "0s");
+		p.put("management.endpoints.web.exposure.include", "wsedgesessions");
 		route(p, 0, "open");
 		route(p, 1, "query", "required", "true", "query-parameter", "access_token");
 		route(p, 2, "proto", "required", "true", "subprotocol-marker", MARKER);
@@ -98,7 +103,7 @@ class AuthIntegrationTests {
 	}
 
 	@Test
-	void tokenInTheQueryParameterAuthenticatesAndNeverReachesTheUpstream() {
+	void tokenInTheQueryParameterAuthenticatesAndNeverReachesTheUpstream() throws Exception {
 		String marker = marker("query");
 		String token = JwtTestSecurity.token("bob", null);
 		TestClient client = TestClient.connect(edge.ws("/ws/query?access_token=" + token + "&t=" + marker));
@@ -108,6 +113,12 @@ class AuthIntegrationTests {
 		TestUpstream.Session session = upstream.session("t=" + marker);
 		assertThat(session.uri).doesNotContain("access_token").doesNotContain(token).contains("t=" + marker);
 		edge.engine().sessions().forEach((open) -> assertThat(open.uri().toString()).doesNotContain(token));
+		String sessions = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/actuator/wsedgesessions"))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.body();
+		assertThat(sessions).contains("\"query\"").doesNotContain(token);
 		client.close(1000, "");
 	}
 
