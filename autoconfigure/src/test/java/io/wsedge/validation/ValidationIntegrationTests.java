@@ -53,6 +53,8 @@ class ValidationIntegrationTests {
 				"validation.client.action", "drop");
 		route(p, "upstream-close", "validation.upstream.schema", "classpath:schemas/chat-message.json");
 		route(p, "no-binary", "validation.client.allow-binary", "false");
+		route(p, "upstream-drop", "validation.upstream.schema", "classpath:schemas/chat-message.json",
+				"validation.upstream.action", "drop");
 		edge = EdgeApp.start(stack, p);
 	}
 
@@ -147,6 +149,22 @@ class ValidationIntegrationTests {
 		WebSocketCloseStatus toUpstream = upstreamOf("upstream").awaitClose();
 		assertThat(toUpstream.code()).isEqualTo(1007);
 		assertThat(toUpstream.reasonText()).startsWith("invalid message: /type");
+	}
+
+	@Test
+	void upstreamTextThatIsNotJsonIsDroppedAndCountedWhenTheActionIsDrop() {
+		TestClient client = connect("upstream-drop", "upstream-drop");
+		client.send("not json from the upstream");
+		client.send(CHAT);
+		// The echo sent both back; only the valid one reached the client.
+		assertThat(client.nextText()).isEqualTo(CHAT);
+		assertThat(client.messages).isEmpty();
+		MeterRegistry registry = edge.context().getBean(MeterRegistry.class);
+		assertThat(registry.get("wsedge.messages.invalid")
+			.tags("route", "upstream-drop", "direction", "upstream", "action", "drop")
+			.counter()
+			.count()).isGreaterThanOrEqualTo(1);
+		client.close(1000, "");
 	}
 
 	@Test
