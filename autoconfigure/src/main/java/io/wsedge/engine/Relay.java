@@ -20,13 +20,14 @@ import io.wsedge.policy.CloseStatus;
 import io.wsedge.policy.Limits;
 
 /**
- * One direction of a session: checks each message against the limits as its frames arrive, runs the
- * direction's interceptor chain on it, and forwards, drops or closes as the chain decides.
+ * One direction of a session: checks each message against the limits as its frames arrive, runs the route's
+ * validation of the direction ({@link MessageValidator}) and then the direction's interceptor chain on it, and
+ * forwards, drops or closes as they decide.
  * <p>
- * Where the direction has no interceptor, a fragmented message streams through frame by frame and costs the
- * edge one frame of memory. Where every interceptor takes fragments ({@code MessageMode.FRAGMENTS}), it streams
- * too, each fragment running the chain on its own. Otherwise it is assembled in one buffer, so that the chain
- * sees it whole. Either way its size and its number of fragments are counted as they arrive.
+ * Where the direction has neither interceptor nor validation, a fragmented message streams through frame by
+ * frame and costs the edge one frame of memory. Where every interceptor takes fragments
+ * ({@code MessageMode.FRAGMENTS}) and there is no validation, it streams too, each fragment running the chain on
+ * its own. Otherwise it is assembled in one buffer, so that validation and the chain see it whole. Either way its size and its number of fragments are counted as they arrive.
  * <p>
  * Confined to the session's executor. Messages are handled strictly one at a time in arrival order; while an
  * interceptor's deferred stage is pending, later messages wait in a backlog and the sender is not read.
