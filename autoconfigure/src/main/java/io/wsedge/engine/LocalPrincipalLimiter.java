@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The principal limits of one node: a count and a token bucket per principal and route, dropped when the
- * principal's last session on the route ends. A principal's sessions may run on different event loops, so
- * each entry is locked on its own: only sessions of the same principal ever wait for each other.
+ * principal's last session on the route ends. The count changes under the map's lock of its key; a principal's
+ * sessions may run on different event loops, so each bucket is locked on its own: only sessions of the same
+ * principal ever wait for each other.
  */
 public final class LocalPrincipalLimiter implements PrincipalLimiter {
 
@@ -14,14 +15,15 @@ public final class LocalPrincipalLimiter implements PrincipalLimiter {
 
 	@Override
 	public int opened(String routeId, String principal) {
-		Entry entry = this.entries.compute(new Key(routeId, principal), (key, existing) -> {
+		// The count is read where it is changed, under the map's lock of the key: two upgrades racing at the cap
+		// see 2 and 3, never both 3.
+		int[] count = new int[1];
+		this.entries.compute(new Key(routeId, principal), (key, existing) -> {
 			Entry counted = (existing != null) ? existing : new Entry();
-			counted.sessions++;
+			count[0] = ++counted.sessions;
 			return counted;
 		});
-		synchronized (entry) {
-			return entry.sessions;
-		}
+		return count[0];
 	}
 
 	@Override

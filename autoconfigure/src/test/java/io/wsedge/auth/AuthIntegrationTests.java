@@ -188,6 +188,17 @@ class AuthIntegrationTests {
 		// Spring Security's anonymous authentication is nobody.
 		assertThat(principalOf(anonymous)).isNull();
 		client.close(1000, "");
+		// The route has no auth of its own: only Spring Security's filter chain can have authenticated this one.
+		String authenticated = marker("spring-principal");
+		TestClient withHeader = TestClient.connect(edge.ws("/ws/open?t=" + authenticated),
+				Map.of("Authorization", "Bearer " + JwtTestSecurity.token("ines", "chat")));
+		withHeader.send("hi");
+		assertThat(withHeader.nextText()).isEqualTo("hi");
+		Principal principal = principalOf(authenticated);
+		assertThat(principal.getName()).isEqualTo("ines");
+		assertThat(principal).isInstanceOf(
+				org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken.class);
+		withHeader.close(1000, "");
 	}
 
 }
