@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.time.Instant;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -33,8 +34,8 @@ public final class SpringSecurityTokenAuthenticator implements TokenAuthenticato
 	}
 
 	/**
-	 * An authenticator on a blocking decoder (the servlet stack's). With a local key, decoding costs a signature
-	 * check; with a JWK set URI, the decoder caches the keys it fetches.
+	 * An authenticator on a blocking decoder (the servlet stack's). It decodes on Reactor's bounded elastic
+	 * threads, never on an event loop: with a JWK set URI, the decoder may fetch keys.
 	 * @param decoder the decoder
 	 * @param converter the converter of JWTs into authentications, or {@code null} for Spring Security's default
 	 * @return the authenticator
@@ -45,7 +46,8 @@ public final class SpringSecurityTokenAuthenticator implements TokenAuthenticato
 			provider.setJwtAuthenticationConverter(converter);
 		}
 		return new SpringSecurityTokenAuthenticator(
-				(authentication) -> Mono.fromCallable(() -> provider.authenticate(authentication)));
+				(authentication) -> Mono.fromCallable(() -> provider.authenticate(authentication))
+					.subscribeOn(Schedulers.boundedElastic()));
 	}
 
 	/**
