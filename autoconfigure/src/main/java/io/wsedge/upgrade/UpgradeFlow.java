@@ -33,7 +33,8 @@ import io.wsedge.policy.EdgePolicies;
  * Everything that happens to an upgrade request before the client's upgrade, whatever the server stack, so
  * that the client gets the upstream's subprotocol, or an HTTP status, never a socket that opens and then dies:
  * <ol>
- * <li>{@link #prepare}: the handshake is checked, the upgrade interceptors run, and the upstream is
+ * <li>{@link #prepare}: the handshake is checked, the route's authentication runs (and takes the token out of
+ * the request), the upgrade is admitted under the caps, the upgrade interceptors run, and the upstream is
  * dialled;</li>
  * <li>{@link #accept}: the upstream's subprotocol and the drain are checked and the session is created;</li>
  * <li>the server adapter upgrades the client, then {@link Accepted#start starts} the session with the client's
