@@ -81,6 +81,13 @@ class WsEdgeSecurityAutoConfigurationTests {
 	}
 
 	@Test
+	void disabledEdgeCreatesNoAuthenticator() {
+		this.runner.withBean(ReactiveJwtDecoder.class, WsEdgeSecurityAutoConfigurationTests::reactiveDecoder)
+			.withPropertyValues("wsedge.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TokenAuthenticator.class));
+	}
+
+	@Test
 	void userAuthenticatorWins() {
 		TokenAuthenticator own = SpringSecurityTokenAuthenticator.of(reactiveDecoder(), null);
 		this.runner.withBean(ReactiveJwtDecoder.class, WsEdgeSecurityAutoConfigurationTests::reactiveDecoder)
