@@ -43,7 +43,7 @@ public final class EdgeApp implements AutoCloseable {
 	 * Spring Security is on the test class path for the tests of authentication at the upgrade; every other edge
 	 * runs without it, as an application without Spring Security does.
 	 */
-	private static final String SECURITY = String.join(",",
+	static final String SECURITY = String.join(",",
 			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
 			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
