@@ -43,7 +43,7 @@
     }
   }
 
-  // On the chat route every message is JSON, as the edge's jsonValidator requires.
+  // On the chat route every message is JSON, as the route's JSON Schema (schemas/chat-message.json) requires.
   function sendMessage(text) {
     send(route === 'chat' ? JSON.stringify({ from: $('name').value, text: text }) : text);
   }

@@ -3,6 +3,7 @@ package io.wsedge.api;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,6 +50,28 @@ public interface EdgeSession {
 	 * @return the principal, or empty
 	 */
 	Optional<Principal> principal();
+
+	/**
+	 * When the credential the session was opened with expires (the {@code exp} of a JWT authenticated at the
+	 * upgrade), as last {@link #renewCredential renewed}. At that instant the edge closes the session with the
+	 * {@code token-expired} close policy.
+	 * @return the expiry, or empty when the credential does not expire
+	 */
+	default Optional<Instant> credentialExpiry() {
+		return Optional.empty();
+	}
+
+	/**
+	 * Moves the session's credential expiry, for a client that re-authenticates without reconnecting: an
+	 * interceptor that receives a fresh token in a message verifies it (signature, expiry, and that its subject
+	 * is the session's principal) and calls this with the new token's expiry. Callable from any thread, as from
+	 * the code that completes a deferred stage.
+	 * @param expiresAt the new expiry
+	 * @throws UnsupportedOperationException when the session has no expiring credential
+	 */
+	default void renewCredential(Instant expiresAt) {
+		throw new UnsupportedOperationException("This session has no expiring credential");
+	}
 
 	/**
 	 * The subprotocol the upstream selected, which the client was given.

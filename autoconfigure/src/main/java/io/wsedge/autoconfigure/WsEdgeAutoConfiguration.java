@@ -24,12 +24,14 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.reactor.netty.autoconfigure.NettyServerProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.HandlerMapping;
 
 import io.wsedge.api.ClientFrameInterceptor;
+import io.wsedge.auth.TokenAuthenticator;
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
@@ -43,6 +45,7 @@ import io.wsedge.policy.ClosePolicyKind;
 import io.wsedge.policy.ClosePolicy;
 import io.wsedge.policy.CloseCodes;
 import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.PrincipalLimiter;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.server.EdgeDrain;
 import io.wsedge.engine.EdgeRoutes;
@@ -64,13 +67,18 @@ public final class WsEdgeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EdgeEngine wsEdgeEngine(WsEdgeProperties properties, ObjectProvider<SessionEndListener> listeners) {
+	EdgeEngine wsEdgeEngine(WsEdgeProperties properties, ObjectProvider<SessionEndListener> listeners,
+			ObjectProvider<PrincipalLimiter> principalLimiter) {
 		WsEdgeProperties.Limits limits = properties.getLimits();
 		WsEdgePropertiesMapper.checkEdgeWide(limits);
 		DataSize budget = limits.getMaxTotalBufferedBytes();
 		// A quarter of the heap by default: room for the sessions' buffers, and for everything else.
 		long maxTotalBufferedBytes = (budget != null) ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
-		return new EdgeEngine(listeners.orderedStream().toList(), limits.getMaxConnections(), maxTotalBufferedBytes);
+		EdgeEngine engine = new EdgeEngine(listeners.orderedStream().toList(), limits.getMaxConnections(),
+				maxTotalBufferedBytes);
+		// A PrincipalLimiter bean (one shared by a cluster, say) replaces the per-node counting.
+		principalLimiter.ifAvailable(engine::principalLimiter);
+		return engine;
 	}
 
 	@Bean
@@ -115,7 +123,8 @@ public final class WsEdgeAutoConfiguration {
 			ObjectProvider<ClientFrameInterceptor> clientInterceptors,
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
 			ObjectProvider<UpgradeInterceptor> upgradeInterceptors, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics) {
+			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics,
+			ResourceLoader resourceLoader, ObjectProvider<TokenAuthenticator> tokenAuthenticator) {
 		WsEdgeRouteFactory.InterceptorBeans interceptors = new WsEdgeRouteFactory.InterceptorBeans();
 		interceptors.add(ClientFrameInterceptor.class, clientInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(ClientFrameInterceptor.class));
@@ -126,6 +135,8 @@ public final class WsEdgeAutoConfiguration {
 		return new WsEdgeRouteFactory(properties, closePolicies(closePolicies), policies.upstreams(), interceptors,
 				sslBundles.getIfAvailable(), upstreamHttpClient(resourceFactory.getIfAvailable()),
 				metrics.getIfAvailable(() -> EdgeMetrics.NONE))
+			.resourceLoader(resourceLoader)
+			.tokenAuthenticator(tokenAuthenticator.getIfAvailable())
 			.build();
 	}
 

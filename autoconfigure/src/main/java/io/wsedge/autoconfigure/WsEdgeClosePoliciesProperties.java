@@ -77,6 +77,26 @@ public class WsEdgeClosePoliciesProperties {
 	private Policy shutdown = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.SHUTDOWN));
 
 	/**
+	 * A session reached its maximum lifetime (max-session-duration): code and reason to both sides.
+	 */
+	@NestedConfigurationProperty
+	private Policy sessionLifetime = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.SESSION_LIFETIME));
+
+	/**
+	 * A message failed the route's validation: code to the sender (its reason followed by a short, sanitised
+	 * description of the failure), peer code to the other side.
+	 */
+	@NestedConfigurationProperty
+	private Policy invalidMessage = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.INVALID_MESSAGE));
+
+	/**
+	 * The JWT a session was opened with expired without being renewed: code to the client, peer code to the
+	 * upstream.
+	 */
+	@NestedConfigurationProperty
+	private Policy tokenExpired = new Policy(ClosePolicies.DEFAULTS.get(ClosePolicyKind.TOKEN_EXPIRED));
+
+	/**
 	 * The policy of one kind.
 	 * @param kind the kind
 	 * @return the configured close frames of that kind
@@ -92,6 +112,9 @@ public class WsEdgeClosePoliciesProperties {
 			case UPSTREAM_FAILURE -> this.upstreamFailure;
 			case INTERCEPTOR_ERROR -> this.interceptorError;
 			case SHUTDOWN -> this.shutdown;
+			case SESSION_LIFETIME -> this.sessionLifetime;
+			case INVALID_MESSAGE -> this.invalidMessage;
+			case TOKEN_EXPIRED -> this.tokenExpired;
 		};
 	}
 

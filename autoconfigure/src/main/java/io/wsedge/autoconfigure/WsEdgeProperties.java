@@ -175,6 +175,25 @@ public class WsEdgeProperties implements EnvironmentAware {
 		private int maxFragments = 4096;
 
 		/**
+		 * Longest a session may live, after which both sides are closed with the session-lifetime policy; each
+		 * session gets a random extra of up to 10% so that a fleet of clients does not reconnect at once. Unset
+		 * or 0 for no limit.
+		 */
+		private Duration maxSessionDuration;
+
+		/**
+		 * Most sessions open per authenticated principal (by name) on a route, counted on this node; more
+		 * upgrades get HTTP 429, and 0 is no cap.
+		 */
+		private int maxConnectionsPerPrincipal = 0;
+
+		/**
+		 * Sustained rate of client messages shared by all sessions of one authenticated principal on a route,
+		 * counted on this node, handled as rate-limit-action says; 0 for no limit.
+		 */
+		private double messagesPerSecondPerPrincipal = 0;
+
+		/**
 		 * Time a connection has to send its complete first request (against slowloris clients), for every
 		 * connection of the server and so under wsedge.limits only; 0 for none.
 		 */
@@ -275,6 +294,24 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 * Most frames one message may arrive in on this route; inherits wsedge.limits.max-fragments.
 		 */
 		private Integer maxFragments;
+
+		/**
+		 * Longest a session of this route may live (plus up to 10% jitter); inherits
+		 * wsedge.limits.max-session-duration.
+		 */
+		private Duration maxSessionDuration;
+
+		/**
+		 * Most sessions open per authenticated principal on this route; inherits
+		 * wsedge.limits.max-connections-per-principal.
+		 */
+		private Integer maxConnectionsPerPrincipal;
+
+		/**
+		 * Sustained rate of client messages shared by a principal's sessions on this route; inherits
+		 * wsedge.limits.messages-per-second-per-principal.
+		 */
+		private Double messagesPerSecondPerPrincipal;
 
 	}
 
@@ -384,6 +421,123 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 */
 		@NestedConfigurationProperty
 		private RouteCompression compression = new RouteCompression();
+
+		/**
+		 * Validation of this route's messages, per direction, before any interceptor runs.
+		 */
+		@NestedConfigurationProperty
+		private Validation validation = new Validation();
+
+		/**
+		 * Who may open sessions on this route, checked at the upgrade.
+		 */
+		@NestedConfigurationProperty
+		private Auth auth = new Auth();
+
+	}
+
+	/**
+	 * Authentication at the upgrade of a route. A bearer token in the Authorization header is authenticated by
+	 * Spring Security's resource server; browsers, which cannot set that header on a WebSocket, may send it in a
+	 * query parameter or a subprotocol entry instead.
+	 */
+	@Getter
+	@Setter
+	public static class Auth {
+
+		/**
+		 * Whether only authenticated upgrades are accepted; others get HTTP 401.
+		 */
+		private boolean required = false;
+
+		/**
+		 * Authorities of which the principal needs at least one, such as SCOPE_chat; others get HTTP 403 (and
+		 * unauthenticated upgrades 401).
+		 */
+		private List<String> authorities = new ArrayList<>();
+
+		/**
+		 * Query parameter that may carry the bearer token, such as access_token; removed before the URI goes
+		 * upstream, into logs or to the sessions endpoint. Unset for none.
+		 */
+		private String queryParameter;
+
+		/**
+		 * Subprotocol entry after which the client sends its bearer token (Sec-WebSocket-Protocol: marker,
+		 * token); the marker is answered as the chosen subprotocol and the token never goes upstream. Unset for
+		 * none.
+		 */
+		private String subprotocolMarker;
+
+	}
+
+	/**
+	 * Validation of a route's messages: JSON Schema for text messages and a rule for binary ones, per direction.
+	 */
+	@Getter
+	@Setter
+	public static class Validation {
+
+		/**
+		 * Validation of the messages the client sends.
+		 */
+		@NestedConfigurationProperty
+		private DirectionValidation client = new DirectionValidation();
+
+		/**
+		 * Validation of the messages the upstream sends.
+		 */
+		@NestedConfigurationProperty
+		private DirectionValidation upstream = new DirectionValidation();
+
+		/**
+		 * Deepest nesting of arrays and objects in a validated JSON message; a deeper message is invalid and is
+		 * not parsed further.
+		 */
+		private int maxNestingDepth = 64;
+
+	}
+
+	/**
+	 * Validation of the messages of one direction of a route.
+	 */
+	@Getter
+	@Setter
+	public static class DirectionValidation {
+
+		/**
+		 * Location of the JSON Schema that text messages must meet, such as classpath:schemas/chat-message.json;
+		 * the draft is read from its $schema, 2020-12 when it has none. Unset for no schema check.
+		 */
+		private String schema;
+
+		/**
+		 * What happens to an invalid message: close the session with the invalid-message policy, or drop the
+		 * message and count it.
+		 */
+		private ValidationAction action = ValidationAction.CLOSE;
+
+		/**
+		 * Whether binary messages pass; when false, a binary message is invalid.
+		 */
+		private boolean allowBinary = true;
+
+	}
+
+	/**
+	 * What the edge does with a message that fails validation.
+	 */
+	public enum ValidationAction {
+
+		/**
+		 * Close the session with the invalid-message policy (1007 to the sender).
+		 */
+		CLOSE,
+
+		/**
+		 * Drop the message and count it in wsedge.messages.invalid and wsedge.messages.dropped.
+		 */
+		DROP
 
 	}
 

@@ -82,10 +82,22 @@ final class WsEdgePropertiesMapper {
 			throw new InvalidConfigurationPropertyValueException(prefix + ".max-fragments", limits.getMaxFragments(),
 					"Must be at least 1, such as 4096.");
 		}
+		if (limits.getMaxConnectionsPerPrincipal() < 0) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections-per-principal",
+					limits.getMaxConnectionsPerPrincipal(), "Must be 0 (no cap) or positive.");
+		}
+		double principalRate = limits.getMessagesPerSecondPerPrincipal();
+		if (principalRate < 0 || Double.isNaN(principalRate) || Double.isInfinite(principalRate)) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".messages-per-second-per-principal",
+					principalRate, "Must be 0 (no limit) or a positive rate, such as 50.");
+		}
+		Duration maxSessionDuration = (limits.getMaxSessionDuration() != null)
+				? notNegative(limits.getMaxSessionDuration(), prefix + ".max-session-duration") : Duration.ZERO;
 		return new Limits(maxPayload, upstreamMaxPayload, (int) maxFrame, maxBuffered, connectTimeout, closeTimeout,
 				idleTimeout, pingInterval, pongTimeout, limits.getMaxConnectionsPerClient(), rate,
 				(burst != null) ? burst : 0, limits.getRateLimitAction() == RateLimitAction.DROP,
-				limits.getMaxFragments());
+				limits.getMaxFragments(), maxSessionDuration, limits.getMaxConnectionsPerPrincipal(),
+				principalRate);
 	}
 
 	/**
@@ -140,6 +152,15 @@ final class WsEdgePropertiesMapper {
 		map.from(route::getMessageBurst).orFrom(global::getMessageBurst).to(limits::setMessageBurst);
 		map.from(route::getRateLimitAction).orFrom(global::getRateLimitAction).to(limits::setRateLimitAction);
 		map.from(route::getMaxFragments).orFrom(global::getMaxFragments).to(limits::setMaxFragments);
+		map.from(route::getMaxConnectionsPerPrincipal)
+			.orFrom(global::getMaxConnectionsPerPrincipal)
+			.to(limits::setMaxConnectionsPerPrincipal);
+		map.from(route::getMessagesPerSecondPerPrincipal)
+			.orFrom(global::getMessagesPerSecondPerPrincipal)
+			.to(limits::setMessagesPerSecondPerPrincipal);
+		map.from(route::getMaxSessionDuration)
+			.orFrom(global::getMaxSessionDuration)
+			.to(limits::setMaxSessionDuration);
 		return limits;
 	}
 

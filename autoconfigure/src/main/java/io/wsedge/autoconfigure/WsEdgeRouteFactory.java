@@ -1,5 +1,7 @@
 package io.wsedge.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +12,7 @@ import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import com.networknt.schema.Schema;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.netty.http.Http11SslContextSpec;
@@ -20,6 +23,9 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.StringUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -30,16 +36,25 @@ import io.wsedge.api.MessageMode;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
+import io.wsedge.auth.RouteAuth;
+import io.wsedge.auth.TokenAuthenticator;
+import io.wsedge.autoconfigure.WsEdgeProperties.Auth;
+import io.wsedge.autoconfigure.WsEdgeProperties.DirectionValidation;
 import io.wsedge.autoconfigure.WsEdgeProperties.Route;
+import io.wsedge.autoconfigure.WsEdgeProperties.Validation;
+import io.wsedge.autoconfigure.WsEdgeProperties.ValidationAction;
 import io.wsedge.policy.OriginPolicy;
 import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.policy.Limits;
+import io.wsedge.engine.MessageValidator;
 import io.wsedge.engine.NamedInterceptor;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.netty.UpstreamConnector;
+import io.wsedge.validation.JsonSchemaValidator;
+import io.wsedge.validation.JsonSchemas;
 
 /**
  * Turns {@code wsedge.routes} into the engine's routes, checking every value on the way: a bad value stops
@@ -63,6 +78,10 @@ final class WsEdgeRouteFactory {
 
 	private final UpstreamPolicy upstreamPolicy;
 
+	private ResourceLoader resourceLoader = new DefaultResourceLoader();
+
+	private TokenAuthenticator tokenAuthenticator;
+
 	WsEdgeRouteFactory(WsEdgeProperties properties, ClosePolicies closePolicies, UpstreamPolicy upstreamPolicy,
 			InterceptorBeans interceptors, SslBundles sslBundles, HttpClient httpClient, EdgeMetrics metrics) {
 		this.properties = properties;
@@ -72,6 +91,26 @@ final class WsEdgeRouteFactory {
 		this.sslBundles = sslBundles;
 		this.httpClient = httpClient;
 		this.metrics = metrics;
+	}
+
+	/**
+	 * Sets where schema locations ({@code classpath:}, {@code file:}) are read from.
+	 * @param resourceLoader the application's resource loader
+	 * @return this factory
+	 */
+	WsEdgeRouteFactory resourceLoader(ResourceLoader resourceLoader) {
+		this.resourceLoader = resourceLoader;
+		return this;
+	}
+
+	/**
+	 * Sets what authenticates bearer tokens at the upgrade (Spring Security's resource server, when present).
+	 * @param tokenAuthenticator the authenticator, or {@code null} for none
+	 * @return this factory
+	 */
+	WsEdgeRouteFactory tokenAuthenticator(TokenAuthenticator tokenAuthenticator) {
+		this.tokenAuthenticator = tokenAuthenticator;
+		return this;
 	}
 
 	EdgeRoutes build() {
@@ -139,6 +178,10 @@ final class WsEdgeRouteFactory {
 							route.getCompression().getClient(), prefix + ".compression.client"),
 					WsEdgePropertiesMapper.compression(this.properties.getCompression().getUpstream(),
 							route.getCompression().getUpstream(), prefix + ".compression.upstream"));
+			edgeRoute.auth(auth(route.getAuth(), prefix + ".auth"));
+			Validation validation = route.getValidation();
+			edgeRoute.validation(validator(validation, validation.getClient(), prefix + ".validation"),
+					validator(validation, validation.getUpstream(), prefix + ".validation"));
 			edgeRoute.compressedPassThrough(
 					WsEdgePropertiesMapper.passThrough(this.properties.getCompression(), route.getCompression()));
 			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
@@ -171,6 +214,67 @@ final class WsEdgeRouteFactory {
 				+ ((uri.getRawPath() != null) ? uri.getRawPath() : "");
 		logger.info("Route '" + route.id() + "' (" + route.path() + " -> " + upstreamUri + ") runs " + scope
 				+ ": upgrade " + upgrade + ", client frames " + client + ", upstream frames " + upstream);
+	}
+
+	private RouteAuth auth(Auth auth, String prefix) {
+		String parameter = StringUtils.hasText(auth.getQueryParameter()) ? auth.getQueryParameter().trim() : null;
+		String marker = StringUtils.hasText(auth.getSubprotocolMarker()) ? auth.getSubprotocolMarker().trim() : null;
+		if (marker != null && !marker.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".subprotocol-marker", marker,
+					"A subprotocol is an HTTP token (RFC 6455 §4.1), such as access_token.");
+		}
+		List<String> authorities = auth.getAuthorities().stream().filter(StringUtils::hasText).map(String::trim).toList();
+		if (this.tokenAuthenticator == null) {
+			String needs = "Needs Spring Security's OAuth2 resource server with a JWT decoder "
+					+ "(spring-boot-starter-security-oauth2-resource-server and spring.security.oauth2.resourceserver.jwt.*).";
+			if (parameter != null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".query-parameter", parameter, needs);
+			}
+			if (marker != null) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".subprotocol-marker", marker, needs);
+			}
+			if (!authorities.isEmpty()) {
+				throw new InvalidConfigurationPropertyValueException(prefix + ".authorities", authorities, needs);
+			}
+		}
+		return new RouteAuth(auth.isRequired(), authorities, parameter, marker, this.tokenAuthenticator);
+	}
+
+	/**
+	 * The check of one direction, its schema compiled now so that a missing or broken schema fails startup.
+	 * @return the validator, or {@code null} when the direction is not validated
+	 */
+	private MessageValidator validator(Validation validation, DirectionValidation direction, String prefix) {
+		String location = direction.getSchema();
+		if (!StringUtils.hasText(location) && direction.isAllowBinary()) {
+			return null;
+		}
+		if (validation.getMaxNestingDepth() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".max-nesting-depth",
+					validation.getMaxNestingDepth(), "Must be at least 1, such as 64.");
+		}
+		String side = (direction == validation.getClient()) ? ".client" : ".upstream";
+		Schema schema = null;
+		if (StringUtils.hasText(location)) {
+			String name = prefix + side + ".schema";
+			Resource resource = this.resourceLoader.getResource(location);
+			if (!resource.exists()) {
+				throw new InvalidConfigurationPropertyValueException(name, location,
+						"No schema at this location; use classpath:schemas/name.json or file:/path/name.json.");
+			}
+			try (InputStream in = resource.getInputStream()) {
+				schema = JsonSchemas.compile(in);
+			}
+			catch (IOException ex) {
+				throw new InvalidConfigurationPropertyValueException(name, location,
+						"The schema cannot be read: " + ex.getMessage());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(name, location, ex.getMessage());
+			}
+		}
+		return new JsonSchemaValidator(schema, validation.getMaxNestingDepth(), direction.isAllowBinary(),
+				direction.getAction() == ValidationAction.DROP);
 	}
 
 	private static PathPattern parsePath(String name, String path) {

@@ -15,12 +15,15 @@ public final class Admission implements AdmissionResult {
 
 	private final InetAddress client;
 
+	private final String principal;
+
 	private final AtomicBoolean released = new AtomicBoolean();
 
-	Admission(EdgeEngine engine, EdgeRoute route, InetAddress client) {
+	Admission(EdgeEngine engine, EdgeRoute route, InetAddress client, String principal) {
 		this.engine = engine;
 		this.route = route;
 		this.client = client;
+		this.principal = principal;
 	}
 
 	/**
@@ -28,7 +31,7 @@ public final class Admission implements AdmissionResult {
 	 */
 	public void release() {
 		if (this.released.compareAndSet(false, true)) {
-			this.engine.release(this.route, this.client);
+			this.engine.release(this.route, this.client, this.principal);
 		}
 	}
 

@@ -35,6 +35,8 @@ public final class EdgeEngine implements AutoCloseable {
 
 	private volatile boolean draining;
 
+	private PrincipalLimiter principals = new LocalPrincipalLimiter();
+
 	private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
 
 	public EdgeEngine(List<SessionEndListener> endListeners) {
@@ -69,6 +71,35 @@ public final class EdgeEngine implements AutoCloseable {
 	 * @return an {@link Admission}, or why there is none
 	 */
 	public AdmissionResult admit(EdgeRoute route, InetAddress client) {
+		return admit(route, client, null);
+	}
+
+	/**
+	 * Sets what counts the principals' sessions and messages; called once, before the first upgrade.
+	 * @param principals the principal limiter
+	 * @return this engine
+	 */
+	public EdgeEngine principalLimiter(PrincipalLimiter principals) {
+		this.principals = principals;
+		return this;
+	}
+
+	/**
+	 * What counts the principals' sessions and messages.
+	 * @return the principal limiter
+	 */
+	public PrincipalLimiter principalLimiter() {
+		return this.principals;
+	}
+
+	/**
+	 * Takes a place for an upgrade under the connection caps, the principal's among them.
+	 * @param route the route
+	 * @param client the client's address
+	 * @param principal the authenticated principal's name, or {@code null}
+	 * @return the admission, to release when the session ends, or the refusal
+	 */
+	public AdmissionResult admit(EdgeRoute route, InetAddress client, String principal) {
 		if (this.draining) {
 			return new AdmissionResult.Denied(503, "Service Unavailable: the server is shutting down");
 		}
@@ -88,17 +119,27 @@ public final class EdgeEngine implements AutoCloseable {
 		// Per route: a client's sessions on one route do not count against another route's cap.
 		int clientCap = route.limits().maxConnectionsPerClient();
 		if (client != null && route.clientSessions(client, 1) > clientCap && clientCap > 0) {
-			release(route, client);
+			release(route, client, null);
 			return new AdmissionResult.Denied(429, "Too Many Requests: too many sessions from this client");
 		}
-		return new Admission(this, route, client);
+		if (principal != null) {
+			int principalCap = route.limits().maxConnectionsPerPrincipal();
+			if (this.principals.opened(route.id(), principal) > principalCap && principalCap > 0) {
+				release(route, client, principal);
+				return new AdmissionResult.Denied(429, "Too Many Requests: too many sessions of this principal");
+			}
+		}
+		return new Admission(this, route, client, principal);
 	}
 
-	void release(EdgeRoute route, InetAddress client) {
+	void release(EdgeRoute route, InetAddress client, String principal) {
 		this.admitted.decrementAndGet();
 		route.activeSessions().decrementAndGet();
 		if (client != null) {
 			route.clientSessions(client, -1);
+		}
+		if (principal != null) {
+			this.principals.closed(route.id(), principal);
 		}
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.auth.RouteAuth;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
@@ -57,6 +58,12 @@ public final class EdgeRoute {
 	private UpstreamDialer dialer = UpstreamDialer.NONE;
 
 	private boolean compressedPassThrough = true;
+
+	private MessageValidator clientValidator;
+
+	private RouteAuth auth = RouteAuth.NONE;
+
+	private MessageValidator upstreamValidator;
 
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
@@ -173,6 +180,45 @@ public final class EdgeRoute {
 	}
 
 	/**
+	 * Sets who may open sessions on the route; called once when the route is built.
+	 * @param auth the route's authentication requirements
+	 * @return this route
+	 */
+	public EdgeRoute auth(RouteAuth auth) {
+		this.auth = auth;
+		return this;
+	}
+
+	/**
+	 * Who may open sessions on the route.
+	 * @return the route's authentication requirements, {@link RouteAuth#NONE} when none were set
+	 */
+	public RouteAuth auth() {
+		return this.auth;
+	}
+
+	/**
+	 * Sets the built-in validation of each direction's messages; called once when the route is built.
+	 * @param client the check of client messages, or {@code null} for none
+	 * @param upstream the check of upstream messages, or {@code null} for none
+	 * @return this route
+	 */
+	public EdgeRoute validation(MessageValidator client, MessageValidator upstream) {
+		this.clientValidator = client;
+		this.upstreamValidator = upstream;
+		return this;
+	}
+
+	/**
+	 * The built-in validation of one direction's messages.
+	 * @param from the sending side
+	 * @return its check, or {@code null} when the direction is not validated
+	 */
+	public MessageValidator validator(Side from) {
+		return (from == Side.CLIENT) ? this.clientValidator : this.upstreamValidator;
+	}
+
+	/**
 	 * Sets whether compressed messages may be relayed as they came; called once when the route is built.
 	 * @param passThrough whether pass-through is on ({@code wsedge.compression.pass-through})
 	 * @return this route
@@ -184,13 +230,14 @@ public final class EdgeRoute {
 
 	/**
 	 * Whether the compressed messages of one side may be relayed as they came, not inflated and deflated again:
-	 * pass-through is on for the route and no frame interceptor, which needs the plain payload, runs on them.
+	 * pass-through is on for the route and neither a frame interceptor nor validation, which need the plain
+	 * payload, runs on them.
 	 * Whether they are is decided per session, by the permessage-deflate parameters of both legs.
 	 * @param from the sending side
 	 * @return whether the route allows it
 	 */
 	public boolean passesCompressed(Side from) {
-		return this.compressedPassThrough && chain(from).length == 0;
+		return this.compressedPassThrough && chain(from).length == 0 && validator(from) == null;
 	}
 
 	/**

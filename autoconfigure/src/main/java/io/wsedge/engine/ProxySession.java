@@ -105,12 +105,37 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private ScheduledFuture<?> failTimer;
 
+	private ScheduledFuture<?> lifetimeTimer;
+
+	/** When the session's credential expires, or {@code null}; written by renewCredential from any thread. */
+	private volatile Instant credentialExpiry;
+
+	private ScheduledFuture<?> expiryTimer;
+
 	private long pingsSent;
 
 	private long pongsReceived;
 
 	public ProxySession(EdgeEngine engine, EdgeRoute route, InetSocketAddress remoteAddress, URI uri,
 			HttpHeaders handshakeHeaders, Principal principal, Map<String, Object> attributes) {
+		this(engine, route, remoteAddress, uri, handshakeHeaders, principal, attributes, null);
+	}
+
+	/**
+	 * A session whose credential expires.
+	 * @param engine the engine
+	 * @param route the route
+	 * @param remoteAddress the client's address
+	 * @param uri the request URI (without credentials)
+	 * @param handshakeHeaders the request headers (without credentials)
+	 * @param principal the principal, or {@code null}
+	 * @param attributes the attributes the upgrade interceptors set, or {@code null}
+	 * @param credentialExpiry when the principal's credential expires, or {@code null} when it does not
+	 */
+	public ProxySession(EdgeEngine engine, EdgeRoute route, InetSocketAddress remoteAddress, URI uri,
+			HttpHeaders handshakeHeaders, Principal principal, Map<String, Object> attributes,
+			Instant credentialExpiry) {
+		this.credentialExpiry = credentialExpiry;
 		this.engine = engine;
 		this.route = route;
 		this.id = newId();
@@ -157,6 +182,72 @@ public final class ProxySession implements EdgeSession, LegListener {
 		if (!limits.pingInterval().isZero()) {
 			this.pingTimer = this.executor.schedule(this::ping, limits.pingInterval().toNanos(), TimeUnit.NANOSECONDS);
 		}
+		if (this.credentialExpiry != null) {
+			scheduleExpiry();
+		}
+		if (!limits.maxSessionDuration().isZero()) {
+			this.lifetimeTimer = this.executor.schedule(this::lifetimeReached, lifetime(limits.maxSessionDuration()),
+					TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * A session's lifetime: the maximum plus a random jitter of up to 10%, so that sessions opened together (a
+	 * fleet reconnecting after a deploy) do not all end, and reconnect, together again.
+	 * @param max the maximum session duration
+	 * @return the lifetime in nanoseconds
+	 */
+	static long lifetime(Duration max) {
+		long nanos = max.toNanos();
+		return nanos + ThreadLocalRandom.current().nextLong(nanos / 10 + 1);
+	}
+
+	private void scheduleExpiry() {
+		cancel(this.expiryTimer);
+		long delay = Duration.between(Instant.now(), this.credentialExpiry).toNanos();
+		this.expiryTimer = this.executor.schedule(this::checkExpiry, Math.max(0, delay), TimeUnit.NANOSECONDS);
+	}
+
+	private void checkExpiry() {
+		if (this.closing || this.ended) {
+			return;
+		}
+		if (Instant.now().isBefore(this.credentialExpiry)) {
+			// Renewed while this timer was due.
+			scheduleExpiry();
+			return;
+		}
+		policyClose(ClosePolicyKind.TOKEN_EXPIRED, Side.CLIENT);
+	}
+
+	@Override
+	public Optional<Instant> credentialExpiry() {
+		return Optional.ofNullable(this.credentialExpiry);
+	}
+
+	@Override
+	public void renewCredential(Instant expiresAt) {
+		if (this.credentialExpiry == null) {
+			throw new UnsupportedOperationException("Session " + this.id + " has no expiring credential");
+		}
+		this.credentialExpiry = expiresAt;
+		EventExecutor executor = this.executor;
+		if (executor != null) {
+			execute(() -> {
+				if (!this.closing && !this.ended) {
+					scheduleExpiry();
+				}
+			});
+		}
+	}
+
+	private void lifetimeReached() {
+		if (this.closing) {
+			return;
+		}
+		ClosePolicy policy = this.route.closePolicies().get(ClosePolicyKind.SESSION_LIFETIME);
+		metrics().violation(ClosePolicyKind.SESSION_LIFETIME);
+		closeByEdge(policy.cause(), policy.cause());
 	}
 
 	/**
@@ -559,6 +650,42 @@ public final class ProxySession implements EdgeSession, LegListener {
 		}
 	}
 
+	/**
+	 * Takes one client message from the rate the principal's sessions on this route share; called per message
+	 * only where that rate is set.
+	 */
+	boolean withinPrincipalRate() {
+		double rate = limits().messagesPerSecondPerPrincipal();
+		return this.engine.principalLimiter()
+			.tryMessage(this.route.id(), this.principal.getName(), rate, (int) Math.max(1, Math.ceil(rate)));
+	}
+
+	/**
+	 * Whether the principal's message rate applies to this session's client messages.
+	 */
+	boolean principalRateLimited() {
+		return this.principal != null && limits().messagesPerSecondPerPrincipal() > 0;
+	}
+
+	/**
+	 * Closes both sides with the invalid-message policy, telling the sender what failed: the policy's reason,
+	 * then the failure, cut to the 123 bytes a close reason holds (RFC 6455 §5.5).
+	 */
+	void invalidMessage(Side from, String failure) {
+		if (!this.policyClosed) {
+			this.policyClosed = true;
+			metrics().violation(ClosePolicyKind.INVALID_MESSAGE);
+		}
+		ClosePolicy policy = this.route.closePolicies().get(ClosePolicyKind.INVALID_MESSAGE);
+		CloseStatus toSender = CloseStatus.truncated(policy.cause().code(), policy.cause().reason() + ": " + failure);
+		if (from == Side.CLIENT) {
+			closeByEdge(toSender, policy.peer());
+		}
+		else {
+			closeByEdge(policy.peer(), toSender);
+		}
+	}
+
 	void blockReading(Side side, ReadBlock cause) {
 		End end = end(side);
 		int before = end.readBlocks;
@@ -608,6 +735,8 @@ public final class ProxySession implements EdgeSession, LegListener {
 		cancel(this.pingTimer);
 		cancel(this.pongTimer);
 		cancel(this.failTimer);
+		cancel(this.lifetimeTimer);
+		cancel(this.expiryTimer);
 		if (this.admission != null) {
 			this.admission.release();
 		}

@@ -20,13 +20,14 @@ import io.wsedge.policy.CloseStatus;
 import io.wsedge.policy.Limits;
 
 /**
- * One direction of a session: checks each message against the limits as its frames arrive, runs the
- * direction's interceptor chain on it, and forwards, drops or closes as the chain decides.
+ * One direction of a session: checks each message against the limits as its frames arrive, runs the route's
+ * validation of the direction ({@link MessageValidator}) and then the direction's interceptor chain on it, and
+ * forwards, drops or closes as they decide.
  * <p>
- * Where the direction has no interceptor, a fragmented message streams through frame by frame and costs the
- * edge one frame of memory. Where every interceptor takes fragments ({@code MessageMode.FRAGMENTS}), it streams
- * too, each fragment running the chain on its own. Otherwise it is assembled in one buffer, so that the chain
- * sees it whole. Either way its size and its number of fragments are counted as they arrive.
+ * Where the direction has neither interceptor nor validation, a fragmented message streams through frame by
+ * frame and costs the edge one frame of memory. Where every interceptor takes fragments
+ * ({@code MessageMode.FRAGMENTS}) and there is no validation, it streams too, each fragment running the chain on
+ * its own. Otherwise it is assembled in one buffer, so that validation and the chain see it whole. Either way its size and its number of fragments are counted as they arrive.
  * <p>
  * Confined to the session's executor. Messages are handled strictly one at a time in arrival order; while an
  * interceptor's deferred stage is pending, later messages wait in a backlog and the sender is not read.
@@ -60,6 +61,9 @@ final class Relay {
 	private final NamedInterceptor[] chain;
 
 	private final MessageContext context;
+
+	/** The route's built-in validation of this direction, run before the chain; {@code null} for none. */
+	private final MessageValidator validator;
 
 	/** Whether fragmented messages stream through the chain, resolved once from the interceptors' modes. */
 	private final boolean fragmentWise;
@@ -106,6 +110,9 @@ final class Relay {
 
 	private final boolean dropOverRate;
 
+	/** Whether client messages also count against the rate the principal's sessions share. */
+	private final boolean principalLimited;
+
 	private double tokens;
 
 	private long refilledAt;
@@ -126,7 +133,9 @@ final class Relay {
 		this.from = from;
 		this.chain = chain;
 		this.context = (chain.length > 0) ? new MessageContext(this) : null;
-		this.fragmentWise = chain.length > 0 && NamedInterceptor.streamsFragments(chain);
+		this.validator = session.route().validator(from);
+		// Validation needs messages whole, like an interceptor of MessageMode.WHOLE.
+		this.fragmentWise = chain.length > 0 && this.validator == null && NamedInterceptor.streamsFragments(chain);
 		this.defaultMaxPayloadSize = (from == Side.CLIENT) ? limits.maxPayloadSize()
 				: limits.upstreamMaxPayloadSize();
 		this.maxPayloadSize = this.defaultMaxPayloadSize;
@@ -137,6 +146,7 @@ final class Relay {
 		this.burst = limited ? Math.max(1, (limits.messageBurst() > 0) ? limits.messageBurst()
 				: Math.ceil(limits.messagesPerSecond())) : 0;
 		this.dropOverRate = limits.dropOverRate();
+		this.principalLimited = from == Side.CLIENT && session.principalRateLimited();
 		this.tokens = this.burst;
 		this.refilledAt = System.nanoTime();
 	}
@@ -217,7 +227,7 @@ final class Relay {
 		this.partialType = type;
 		this.partialBytes = size;
 		this.partialFragments = 1;
-		if (this.context == null) {
+		if (this.context == null && this.validator == null) {
 			// Nothing needs the message whole: the rate limit decides at its first frame, then it streams.
 			if (withinRate()) {
 				this.partial = Partial.STREAMING;
@@ -321,7 +331,8 @@ final class Relay {
 	}
 
 	private boolean withinRate() {
-		if (this.tokensPerNano > 0 && !takeToken()) {
+		if ((this.tokensPerNano > 0 && !takeToken())
+				|| (this.principalLimited && !this.session.withinPrincipalRate())) {
 			overRate();
 			return false;
 		}
@@ -359,6 +370,9 @@ final class Relay {
 			this.backlogBytes += queued.size();
 			return;
 		}
+		if (this.validator != null && message.fragmentIndex() == 0 && isData(message.type()) && !valid(message)) {
+			return;
+		}
 		if (this.context == null) {
 			forward(message, null);
 		}
@@ -372,6 +386,28 @@ final class Relay {
 			this.context.begin(message);
 			runChain(message, 0);
 		}
+	}
+
+	private static boolean isData(FrameType type) {
+		return type == FrameType.TEXT || type == FrameType.BINARY;
+	}
+
+	/** Runs the route's validation on a whole data message; drops it or closes the session when it fails. */
+	private boolean valid(Message message) {
+		String failure = this.validator.check(message.type(), message.view());
+		if (failure == null) {
+			return true;
+		}
+		message.release();
+		boolean drop = this.validator.drops();
+		this.session.metrics().invalidMessage(this.from, drop);
+		if (drop) {
+			this.session.metrics().dropped(this.from, ClosePolicyKind.INVALID_MESSAGE.key());
+		}
+		else {
+			this.session.invalidMessage(this.from, failure);
+		}
+		return false;
 	}
 
 	/**

@@ -51,6 +51,14 @@ public interface RouteMetrics {
 	}
 
 	/**
+	 * A message failed the route's validation.
+	 * @param from the sender
+	 * @param dropped whether it was dropped (rather than closing the session)
+	 */
+	default void invalidMessage(Side from, boolean dropped) {
+	}
+
+	/**
 	 * A limit or close policy was violated.
 	 * @param policy the policy
 	 */

@@ -62,6 +62,12 @@ public final class MicrometerEdgeMetrics implements EdgeMetrics {
 	/** Counter of failed interceptor runs; tag {@code interceptor}. */
 	public static final String INTERCEPTOR_ERRORS = "wsedge.interceptor.errors";
 
+	/**
+	 * Counter of messages that failed a route's validation; tags {@code route}, {@code direction}
+	 * ({@code client}, {@code upstream}: the sender) and {@code action} ({@code close}, {@code drop}).
+	 */
+	public static final String MESSAGES_INVALID = "wsedge.messages.invalid";
+
 	private final MeterRegistry registry;
 
 	private final Map<String, MicrometerRouteMetrics> routes = new ConcurrentHashMap<>();

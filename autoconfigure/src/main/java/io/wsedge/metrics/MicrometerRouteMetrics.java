@@ -66,6 +66,9 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 	/** Indexed by {@link ClosePolicyKind#ordinal()}, registered on first use. */
 	private final Counter[] violations = new Counter[ClosePolicyKind.values().length];
 
+	/** By {@code side.ordinal() * 2 + (dropped ? 1 : 0)}, registered on first use. */
+	private final Counter[] invalid = new Counter[4];
+
 	private final Map<Integer, Counter> rejections = new ConcurrentHashMap<>();
 
 	private final Map<String, Timer> connects = new ConcurrentHashMap<>();
@@ -166,6 +169,22 @@ final class MicrometerRouteMetrics implements RouteMetrics {
 		Counter counter = counters.get(reason);
 		if (counter == null) {
 			counter = counters.computeIfAbsent(reason, (key) -> droppedCounter(from, key));
+		}
+		counter.increment();
+	}
+
+	@Override
+	public void invalidMessage(Side from, boolean dropped) {
+		int index = from.ordinal() * 2 + (dropped ? 1 : 0);
+		Counter counter = this.invalid[index];
+		if (counter == null) {
+			counter = Counter.builder(MicrometerEdgeMetrics.MESSAGES_INVALID)
+				.description("Messages that failed the route's validation")
+				.tags(this.route)
+				.tag("direction", tag(from))
+				.tag("action", dropped ? "drop" : "close")
+				.register(this.registry);
+			this.invalid[index] = counter;
 		}
 		counter.increment();
 	}

@@ -57,6 +57,11 @@ public final class ClosePolicies {
 		defaults.put(ClosePolicyKind.UPSTREAM_FAILURE, new ClosePolicy(1014, "upstream failure", 1001, "upstream failure"));
 		defaults.put(ClosePolicyKind.INTERCEPTOR_ERROR, new ClosePolicy(1011, "internal error", 1001, "internal error"));
 		defaults.put(ClosePolicyKind.SHUTDOWN, new ClosePolicy(1001, "server shutting down", 1001, "server shutting down"));
+		defaults.put(ClosePolicyKind.SESSION_LIFETIME,
+				new ClosePolicy(1001, "session lifetime reached", 1001, "session lifetime reached"));
+		defaults.put(ClosePolicyKind.INVALID_MESSAGE,
+				new ClosePolicy(1007, "invalid message", 1001, "peer sent an invalid message"));
+		defaults.put(ClosePolicyKind.TOKEN_EXPIRED, new ClosePolicy(1008, "token expired", 1001, "client token expired"));
 		return defaults;
 	}
 

@@ -35,7 +35,19 @@ public enum ClosePolicyKind {
 	INTERCEPTOR_ERROR("interceptor-error"),
 
 	/** The edge is shutting down (to both sides). */
-	SHUTDOWN("shutdown");
+	SHUTDOWN("shutdown"),
+
+	/** The session reached its maximum lifetime (to both sides). */
+	SESSION_LIFETIME("session-lifetime"),
+
+	/**
+	 * A message failed the route's validation: not JSON, against its schema, or binary where refused (1007 to
+	 * the sender).
+	 */
+	INVALID_MESSAGE("invalid-message"),
+
+	/** The credential the session was opened with expired and was not renewed (1008 to the client). */
+	TOKEN_EXPIRED("token-expired");
 
 	private final String key;
 

@@ -19,11 +19,17 @@ import java.time.Duration;
  * @param messageBurst the client messages allowed in a burst
  * @param dropOverRate whether messages over the rate are dropped (rather than the session closed)
  * @param maxFragments the most frames one message may arrive in, from either side
+ * @param maxSessionDuration the longest a session lives before the edge closes it (plus up to 10% jitter),
+ * zero for no limit
+ * @param maxConnectionsPerPrincipal the most sessions per authenticated principal, 0 for no cap
+ * @param messagesPerSecondPerPrincipal the sustained client message rate shared by a principal's sessions, 0
+ * for no limit
  */
 public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFrameSize, long maxBufferedBytes,
 		Duration connectTimeout, Duration closeTimeout, Duration idleTimeout, Duration pingInterval,
 		Duration pongTimeout, int maxConnectionsPerClient, double messagesPerSecond, int messageBurst,
-		boolean dropOverRate, int maxFragments) {
+		boolean dropOverRate, int maxFragments, Duration maxSessionDuration, int maxConnectionsPerPrincipal,
+		double messagesPerSecondPerPrincipal) {
 
 	/**
 	 * The defaults of {@code wsedge.limits}, for running the engine without Spring (the test kit, the benchmarks).
@@ -32,7 +38,7 @@ public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFr
 	 */
 	public static final Limits DEFAULTS = new Limits(1024 * 1024, 16 * 1024 * 1024, 1024 * 1024, 4 * 1024 * 1024,
 			Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(30),
-			Duration.ofSeconds(10), 0, 0, 0, false, 4096);
+			Duration.ofSeconds(10), 0, 0, 0, false, 4096, Duration.ZERO, 0, 0);
 
 
 	/**
@@ -44,7 +50,7 @@ public record Limits(long maxPayloadSize, long upstreamMaxPayloadSize, int maxFr
 	public static Limits ofPayloadSizes(long maxPayloadSize, long upstreamMaxPayloadSize) {
 		return new Limits(maxPayloadSize, upstreamMaxPayloadSize, (int) Math.min(Integer.MAX_VALUE, maxPayloadSize),
 				Long.MAX_VALUE, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO,
-				Duration.ofSeconds(10), 0, 0, 0, false, 4096);
+				Duration.ofSeconds(10), 0, 0, 0, false, 4096, Duration.ZERO, 0, 0);
 	}
 
 }

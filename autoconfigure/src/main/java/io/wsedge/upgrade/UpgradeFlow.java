@@ -3,6 +3,7 @@ package io.wsedge.upgrade;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.Principal;
+import java.time.Instant;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,6 +14,10 @@ import org.springframework.http.HttpHeaders;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.wsedge.auth.AuthRefusedException;
+import io.wsedge.auth.TokenAuthenticator;
+import io.wsedge.auth.UpgradeAuthentication;
+import io.wsedge.auth.UpgradeAuthentication.Authenticated;
 import io.wsedge.engine.Admission;
 import io.wsedge.engine.AdmissionResult;
 import io.wsedge.engine.EdgeEngine;
@@ -28,7 +33,8 @@ import io.wsedge.policy.EdgePolicies;
  * Everything that happens to an upgrade request before the client's upgrade, whatever the server stack, so
  * that the client gets the upstream's subprotocol, or an HTTP status, never a socket that opens and then dies:
  * <ol>
- * <li>{@link #prepare}: the handshake is checked, the upgrade interceptors run, and the upstream is
+ * <li>{@link #prepare}: the handshake is checked, the route's authentication runs (and takes the token out of
+ * the request), the upgrade is admitted under the caps, the upgrade interceptors run, and the upstream is
  * dialled;</li>
  * <li>{@link #accept}: the upstream's subprotocol and the drain are checked and the session is created;</li>
  * <li>the server adapter upgrades the client, then {@link Accepted#start starts} the session with the client's
@@ -69,8 +75,28 @@ public final class UpgradeFlow {
 		if (!route.originPolicy().allows(headers.getOrigin())) {
 			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")));
 		}
+		return UpgradeAuthentication.authenticate(route.auth(), uri, headers, principal)
+			.onErrorMap(AuthRefusedException.class, UpgradeFlow::refusal)
+			.flatMap((authenticated) -> admit(route, authenticated, peer, secure, loop));
+	}
+
+	private static HandshakeRefusedException refusal(AuthRefusedException refused) {
+		HttpHeaders headers = new HttpHeaders();
+		if (refused.status() == 401) {
+			// RFC 6750 §3: a bearer-token resource answers 401 with its challenge.
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		return new HandshakeRefusedException(new Refusal(refused.status(), refused.getMessage(), headers));
+	}
+
+	private Mono<Prepared> admit(EdgeRoute route, Authenticated authenticated, InetSocketAddress peer, boolean secure,
+			EventLoop loop) {
+		URI uri = authenticated.uri();
+		HttpHeaders headers = authenticated.headers();
+		Principal principal = authenticated.principal();
 		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
-		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null);
+		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null,
+				(principal != null) ? principal.getName() : null);
 		if (admitted instanceof AdmissionResult.Denied denied) {
 			Refusal refusal = new Refusal(denied.status(), denied.message());
 			return Mono.error(new HandshakeRefusedException(refusal));
@@ -78,6 +104,7 @@ public final class UpgradeFlow {
 		Admission admission = (Admission) admitted;
 		UpgradeRequest request = new UpgradeRequest(route, uri, client, peer, this.policies.clients().trusts(peer),
 				headers, principal, secure);
+		request.clientSubprotocol(authenticated.subprotocol());
 		Mono<Void> interceptors = route.upgradeChain().isEmpty() ? Mono.empty()
 				: Mono.fromCompletionStage(request::runInterceptors);
 		return interceptors.then(Mono.defer(() -> {
@@ -148,10 +175,16 @@ public final class UpgradeFlow {
 			prepared.abandon();
 			throw new HandshakeRefusedException(refusal);
 		}
+		if (request.clientSubprotocol() != null) {
+			// The route's subprotocol marker carried the token: the client gets the marker, one of its offers.
+			subprotocol = request.clientSubprotocol();
+		}
 		try {
+			Principal principal = request.principal().orElse(null);
+			TokenAuthenticator authenticator = request.route().auth().authenticator();
+			Instant expiry = (principal != null && authenticator != null) ? authenticator.expiresAt(principal) : null;
 			ProxySession session = new ProxySession(this.engine, request.route(), request.remoteAddress(),
-					request.uri(), request.requestHeaders(), request.principal().orElse(null),
-					request.attributesIfAny());
+					request.uri(), request.requestHeaders(), principal, request.attributesIfAny(), expiry);
 			return new Accepted(prepared, session, subprotocol);
 		}
 		catch (RuntimeException ex) {

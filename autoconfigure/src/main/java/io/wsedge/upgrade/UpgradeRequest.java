@@ -37,6 +37,8 @@ public final class UpgradeRequest implements UpgradeContext {
 
 	private final Principal principal;
 
+	private String clientSubprotocol;
+
 	private final List<String> subprotocols;
 
 	private final String subprotocolOffer;
@@ -119,6 +121,23 @@ public final class UpgradeRequest implements UpgradeContext {
 	 */
 	public Refusal refusal() {
 		return this.refusal;
+	}
+
+	/**
+	 * Sets the subprotocol the client is answered with whatever the upstream selects (the route's subprotocol
+	 * marker).
+	 * @param subprotocol the subprotocol, or {@code null} to answer with the upstream's choice
+	 */
+	public void clientSubprotocol(String subprotocol) {
+		this.clientSubprotocol = subprotocol;
+	}
+
+	/**
+	 * The subprotocol the client is answered with whatever the upstream selects.
+	 * @return the subprotocol, or {@code null} when the upstream's choice is answered
+	 */
+	public String clientSubprotocol() {
+		return this.clientSubprotocol;
 	}
 
 	/**

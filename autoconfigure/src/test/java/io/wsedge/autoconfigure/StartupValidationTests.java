@@ -55,6 +55,47 @@ class StartupValidationTests {
 	}
 
 	@Test
+	void missingSchemaNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "validation.client.schema=classpath:schemas/no-such.json"))
+			.contains("wsedge.routes[0].validation.client.schema")
+			.contains("No schema at this location");
+	}
+
+	@Test
+	void fileThatIsNotASchemaNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "validation.upstream.schema=classpath:schemas/not-a-schema.json"))
+			.contains("wsedge.routes[0].validation.upstream.schema")
+			.contains("Not a valid JSON Schema");
+	}
+
+	@Test
+	void schemaThatIsNotJsonNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "validation.client.schema=classpath:schemas/not-json.json"))
+			.contains("wsedge.routes[0].validation.client.schema")
+			.contains("Not JSON");
+	}
+
+	@Test
+	void negativeSessionDurationNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "limits.max-session-duration=-1s"))
+			.contains("wsedge.routes[0].limits.max-session-duration");
+	}
+
+	@Test
+	void tokenSourceWithoutAJwtDecoderNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "auth.query-parameter=access_token"))
+			.contains("wsedge.routes[0].auth.query-parameter")
+			.contains("JWT decoder");
+	}
+
+	@Test
+	void subprotocolMarkerThatIsNotATokenNamesTheProperty(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "auth.subprotocol-marker=a b"))
+			.contains("wsedge.routes[0].auth.subprotocol-marker")
+			.contains("HTTP token");
+	}
+
+	@Test
 	void nonPositiveSize(CapturedOutput output) {
 		assertThat(report(output, "wsedge.limits.max-payload-size=0")).contains("wsedge.limits.max-payload-size")
 			.contains("'0B'")

@@ -39,6 +39,24 @@ public final class EdgeApp implements AutoCloseable {
 	private static final String TOMCAT_REACTIVE_MANAGEMENT = "org.springframework.boot.tomcat.autoconfigure.actuate.web."
 			+ "server.TomcatReactiveManagementContextAutoConfiguration";
 
+	/**
+	 * Spring Security is on the test class path for the tests of authentication at the upgrade; every other edge
+	 * runs without it, as an application without Spring Security does.
+	 */
+	static final String SECURITY = String.join(",",
+			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration");
+
 	private final ConfigurableApplicationContext context;
 
 	private EdgeApp(ConfigurableApplicationContext context) {
@@ -63,6 +81,21 @@ public final class EdgeApp implements AutoCloseable {
 	 * @return the running edge
 	 */
 	public static EdgeApp start(Stack stack, Map<String, String> properties, Class<?>... sources) {
+		return start(stack, properties, false, sources);
+	}
+
+	/**
+	 * Starts an edge with Spring Security's auto-configuration.
+	 * @param stack the server stack
+	 * @param properties application properties, such as the routes
+	 * @param sources extra configuration classes (security filter chains, decoders)
+	 * @return the running edge
+	 */
+	public static EdgeApp startSecured(Stack stack, Map<String, String> properties, Class<?>... sources) {
+		return start(stack, properties, true, sources);
+	}
+
+	private static EdgeApp start(Stack stack, Map<String, String> properties, boolean secured, Class<?>... sources) {
 		List<String> args = new ArrayList<>();
 		args.add("server.port=0");
 		args.add("server.address=127.0.0.1");
@@ -72,6 +105,9 @@ public final class EdgeApp implements AutoCloseable {
 			// Tomcat is on the test class path for the servlet stack. On the reactive stack with a management port
 			// of its own, Boot would set up a Tomcat management server beside Reactor Netty's and fail on the clash.
 			all.merge("spring.autoconfigure.exclude", TOMCAT_REACTIVE_MANAGEMENT, (own, ours) -> own + "," + ours);
+		}
+		if (!secured) {
+			all.merge("spring.autoconfigure.exclude", SECURITY, (own, ours) -> own + "," + ours);
 		}
 		all.forEach((key, value) -> args.add(key + "=" + value));
 		Class<?>[] classes = new Class<?>[sources.length + 1];

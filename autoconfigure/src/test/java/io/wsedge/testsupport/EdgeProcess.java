@@ -65,7 +65,10 @@ public final class EdgeProcess implements AutoCloseable {
 		command.add("--server.address=127.0.0.1");
 		command.add("--spring.main.banner-mode=off");
 		command.add("--logging.level.root=WARN");
-		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+		// As EdgeApp: without Spring Security, which is on the test class path for the authentication tests.
+		Map<String, String> all = new java.util.LinkedHashMap<>(properties);
+		all.merge("spring.autoconfigure.exclude", EdgeApp.SECURITY, (own, ours) -> own + "," + ours);
+		all.forEach((key, value) -> command.add("--" + key + "=" + value));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		EdgeProcess edge = new EdgeProcess(process);
 		try {

@@ -84,8 +84,25 @@ public final class TestClient implements WebSocket.Listener {
 	 * @return the status of the refusal
 	 */
 	public static int refusedStatus(URI uri) {
+		return refusedStatus(uri, Map.of());
+	}
+
+	/**
+	 * The HTTP status of a handshake with headers and subprotocols that the server refuses.
+	 * @param uri where to connect
+	 * @param headers request headers
+	 * @param subprotocols the subprotocols offered
+	 * @return the status of the refusal
+	 */
+	public static int refusedStatus(URI uri, Map<String, String> headers, String... subprotocols) {
 		try {
-			HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+			WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+			headers.forEach(builder::header);
+			if (subprotocols.length > 0) {
+				builder.subprotocols(subprotocols[0],
+						java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+			}
+			builder.buildAsync(uri, new WebSocket.Listener() {
 			}).get(15, TimeUnit.SECONDS).abort();
 		}
 		catch (ExecutionException ex) {

@@ -28,8 +28,8 @@ class JmhSmokeTests {
 			.build();
 		Collection<RunResult> results = new Runner(options).run();
 		// ChainBenchmark with 0, 1, 3 and 10 interceptors, the nine of MessageBenchmark, and PayloadReadBenchmark's
-		// four ways to read at two sizes.
-		assertThat(results).hasSize(21);
+		// four ways to read at two sizes, and ValidationBenchmark's three messages.
+		assertThat(results).hasSize(24);
 		assertThat(results).allSatisfy((result) -> assertThat(result.getPrimaryResult().getScore()).isPositive());
 	}
 

@@ -185,6 +185,75 @@ class DemoInterceptorsIntegrationTests {
 		assertThat(mallory.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
 	}
 
+	@Test
+	void secureRouteLetsInADemoTokenWithTheChatScopeOnly() throws Exception {
+		Client client = connect("/ws/secure?access_token=" + demoToken("alice", "chat", 300), null);
+		client.socket.sendText("hi", true).get(5, TimeUnit.SECONDS);
+		assertThat(client.next()).isEqualTo("hi");
+		assertThat(refusedStatus("/ws/secure")).isEqualTo(401);
+		assertThat(refusedStatus("/ws/secure?access_token=not.a.jwt")).isEqualTo(401);
+		assertThat(refusedStatus("/ws/secure?access_token=" + demoToken("bob", "read", 300))).isEqualTo(403);
+	}
+
+	@Test
+	void secureRouteTakesTheTokenAfterTheSubprotocolMarker() throws Exception {
+		Client client = new Client();
+		client.socket = HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.subprotocols("bearer.wsedge", demoToken("carol", "chat", 300))
+			.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/secure"), client)
+			.get(10, TimeUnit.SECONDS);
+		assertThat(client.socket.getSubprotocol()).isEqualTo("bearer.wsedge");
+		client.socket.sendText("hi", true).get(5, TimeUnit.SECONDS);
+		assertThat(client.next()).isEqualTo("hi");
+	}
+
+	@Test
+	void secureSessionEndsWithItsTokenUnlessTheClientReauthenticates() throws Exception {
+		Client expiring = connect("/ws/secure?access_token=" + demoToken("dave", "chat", 2), null);
+		Client renewing = connect("/ws/secure?access_token=" + demoToken("erin", "chat", 2), null);
+		renewing.socket.sendText("{\"reauth\":\"" + demoToken("erin", "chat", 300) + "\"}", true)
+			.get(5, TimeUnit.SECONDS);
+		assertThat(expiring.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
+		Thread.sleep(1000);
+		assertThat(renewing.closed).isNotDone();
+		renewing.socket.sendText("still here", true).get(5, TimeUnit.SECONDS);
+		// The reauth message was the edge's: the echo never saw it.
+		assertThat(renewing.next()).isEqualTo("still here");
+	}
+
+	@Test
+	void chatRefusesMessagesAgainstItsSchemaWith1007() throws Exception {
+		Client client = connect("/ws/chat", null);
+		client.socket.sendText("{\"token\":\"demo-token\"}", true).get(5, TimeUnit.SECONDS);
+		client.socket.sendText("{\"text\":42}", true).get(5, TimeUnit.SECONDS);
+		assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1007);
+	}
+
+	private static String demoToken(String subject, String scope, long seconds) throws Exception {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + port + "/demo/token?subject=" + subject + "&scope=" + scope
+					+ "&seconds=" + seconds))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body().trim();
+	}
+
+	private static int refusedStatus(String path) {
+		try {
+			connect(path, null).socket.abort();
+		}
+		catch (Exception ex) {
+			if (ex.getCause() instanceof WebSocketHandshakeException refused) {
+				return refused.getResponse().statusCode();
+			}
+			throw new IllegalStateException(ex);
+		}
+		throw new AssertionError(path + " was accepted");
+	}
+
 	private static Client connect(String path, String apiKey) throws Exception {
 		Client client = new Client();
 		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();

@@ -56,7 +56,7 @@ final class Engine {
 		return new Limits(defaults.maxPayloadSize(), defaults.upstreamMaxPayloadSize(), defaults.maxFrameSize(),
 				defaults.maxBufferedBytes(), defaults.connectTimeout(), defaults.closeTimeout(),
 				java.time.Duration.ZERO, java.time.Duration.ZERO, defaults.pongTimeout(), 0, messagesPerSecond,
-				(messagesPerSecond > 0) ? Integer.MAX_VALUE : 0, false, defaults.maxFragments());
+				(messagesPerSecond > 0) ? Integer.MAX_VALUE : 0, false, defaults.maxFragments(), java.time.Duration.ZERO, 0, 0);
 	}
 
 	/**
