@@ -31,6 +31,9 @@ import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
 import io.wsedge.autoconfigure.WsEdgeProperties.Route;
+import io.wsedge.autoconfigure.WsEdgeProperties.UpstreamTarget;
+import io.wsedge.engine.pool.PoolTarget;
+import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.policy.OriginPolicy;
 import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.policy.ClosePolicies;
@@ -102,14 +105,9 @@ final class WsEdgeRouteFactory {
 				throw new WsEdgeConfigurationException("wsedge.routes[" + previousPath + "].path", prefix + ".path",
 						route.getPath(), "Two routes may not serve the same path.");
 			}
-			URI upstream = checkUpstream(prefix + ".upstream", route.getUpstream());
-			String refused = this.upstreamPolicy.refusalResolving(upstream);
-			if (refused != null) {
-				throw new InvalidConfigurationPropertyValueException(prefix + ".upstream", upstream,
-						"The upstream is outside wsedge.upstream-policy: " + refused + " (allow "
-								+ this.properties.getUpstreamPolicy().getAllow() + ", deny "
-								+ this.properties.getUpstreamPolicy().getDeny() + ").");
-			}
+			List<PoolTarget> targets = targets(route, prefix);
+			URI upstream = (targets != null) ? targets.get(0).uri() : checkAllowed(prefix + ".upstream",
+					checkUpstream(prefix + ".upstream", route.getUpstream()));
 			if (route.getMaxConnections() < 0) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections",
 						route.getMaxConnections(), "Must be 0 (no cap) or positive.");
@@ -141,9 +139,63 @@ final class WsEdgeRouteFactory {
 							route.getCompression().getUpstream(), prefix + ".compression.upstream"));
 			edgeRoute.compressedPassThrough(
 					WsEdgePropertiesMapper.passThrough(this.properties.getCompression(), route.getCompression()));
+			if (targets != null) {
+				edgeRoute.pool(new UpstreamPool(id, targets,
+						WsEdgePropertiesMapper.loadBalancing(route.getLoadBalancer(), prefix + ".load-balancer"),
+						this.metrics.pool(id)));
+			}
 			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
 		}
 		return new EdgeRoutes(routes);
+	}
+
+	private URI checkAllowed(String name, URI upstream) {
+		String refused = this.upstreamPolicy.refusalResolving(upstream);
+		if (refused != null) {
+			throw new InvalidConfigurationPropertyValueException(name, upstream,
+					"The upstream is outside wsedge.upstream-policy: " + refused + " (allow "
+							+ this.properties.getUpstreamPolicy().getAllow() + ", deny "
+							+ this.properties.getUpstreamPolicy().getDeny() + ").");
+		}
+		return upstream;
+	}
+
+	/**
+	 * The targets of a route with {@code upstreams}, each checked as an {@code upstream} is; {@code null} for a
+	 * route with one upstream.
+	 */
+	private List<PoolTarget> targets(Route route, String prefix) {
+		List<UpstreamTarget> configured = route.getUpstreams();
+		if (route.getUpstream() != null && !configured.isEmpty()) {
+			throw new WsEdgeConfigurationException(prefix + ".upstream", prefix + ".upstreams", configured.size()
+					+ " targets", "A route has either one upstream or a list of upstreams, not both.");
+		}
+		if (configured.isEmpty()) {
+			return null;
+		}
+		List<PoolTarget> targets = new ArrayList<>(configured.size());
+		Map<String, Integer> seen = new HashMap<>();
+		for (int i = 0; i < configured.size(); i++) {
+			UpstreamTarget target = configured.get(i);
+			String name = prefix + ".upstreams[" + i + "]";
+			URI uri = checkAllowed(name + ".uri", checkUpstream(name + ".uri", target.getUri()));
+			if (target.getWeight() <= 0) {
+				throw new InvalidConfigurationPropertyValueException(name + ".weight", target.getWeight(),
+						"A weight is a positive whole number, such as 1 (the default) or 3.");
+			}
+			if (target.getMaxConnections() < 0) {
+				throw new InvalidConfigurationPropertyValueException(name + ".max-connections",
+						target.getMaxConnections(), "Must be 0 (no cap) or positive.");
+			}
+			PoolTarget poolTarget = PoolTarget.of(uri, target.getWeight(), target.getMaxConnections());
+			Integer previous = seen.putIfAbsent(poolTarget.id(), i);
+			if (previous != null) {
+				throw new WsEdgeConfigurationException(prefix + ".upstreams[" + previous + "].uri", name + ".uri",
+						poolTarget.id(), "The upstreams of a route must differ (their query aside).");
+			}
+			targets.add(poolTarget);
+		}
+		return targets;
 	}
 
 	/**
@@ -190,7 +242,7 @@ final class WsEdgeRouteFactory {
 	static URI checkUpstream(String name, URI upstream) {
 		if (upstream == null) {
 			throw new InvalidConfigurationPropertyValueException(name, null,
-					"Every route needs an upstream ws:// or wss:// URI.");
+					"Every route needs an upstream ws:// or wss:// URI, or a list of them under upstreams.");
 		}
 		String scheme = upstream.getScheme();
 		if (!upstream.isAbsolute() || !("ws".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme))

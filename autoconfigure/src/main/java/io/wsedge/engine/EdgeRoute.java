@@ -11,6 +11,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.wsedge.api.UpgradeInterceptor;
+import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
@@ -57,6 +58,8 @@ public final class EdgeRoute {
 	private UpstreamDialer dialer = UpstreamDialer.NONE;
 
 	private boolean compressedPassThrough = true;
+
+	private UpstreamPool pool;
 
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
@@ -105,6 +108,24 @@ public final class EdgeRoute {
 	public EdgeRoute dialer(UpstreamDialer dialer) {
 		this.dialer = dialer;
 		return this;
+	}
+
+	/**
+	 * Gives the route several upstream targets; called once when the route is built.
+	 * @param pool the targets and how they are chosen
+	 * @return this route
+	 */
+	public EdgeRoute pool(UpstreamPool pool) {
+		this.pool = pool;
+		return this;
+	}
+
+	/**
+	 * The route's upstream targets ({@code wsedge.routes[].upstreams}); {@link #upstream()} is then the first.
+	 * @return the pool, or {@code null} for a route with one upstream
+	 */
+	public UpstreamPool pool() {
+		return this.pool;
 	}
 
 	/**
