@@ -78,6 +78,12 @@ public class WsEdgeProperties implements EnvironmentAware {
 	private Shutdown shutdown = new Shutdown();
 
 	/**
+	 * Service discovery of the lb://service-id upstreams of routes, with Spring Cloud Commons.
+	 */
+	@NestedConfigurationProperty
+	private Discovery discovery = new Discovery();
+
+	/**
 	 * permessage-deflate (RFC 7692) on each leg, for every route unless the route overrides it.
 	 */
 	@NestedConfigurationProperty
@@ -402,6 +408,20 @@ public class WsEdgeProperties implements EnvironmentAware {
 	}
 
 	/**
+	 * Service discovery of lb://service-id upstreams.
+	 */
+	@Getter
+	@Setter
+	public static class Discovery {
+
+		/**
+		 * Time between two look-ups of the instances of every lb://service-id upstream.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(10);
+
+	}
+
+	/**
 	 * One upstream of a route with several.
 	 */
 	@Getter
@@ -409,9 +429,16 @@ public class WsEdgeProperties implements EnvironmentAware {
 	public static class UpstreamTarget {
 
 		/**
-		 * Upstream WebSocket server, a ws:// or wss:// URI. The client's query string is appended to its query.
+		 * Upstream WebSocket server, a ws:// or wss:// URI, or lb://service-id/path for every instance service
+		 * discovery finds. The client's query string is appended to its query.
 		 */
 		private URI uri;
+
+		/**
+		 * Scheme of the instances of an lb:// upstream, ws or wss; by default wss for an instance marked secure
+		 * and ws for others.
+		 */
+		private String scheme;
 
 		/**
 		 * Share of the route's sessions this upstream gets, relative to the others' weights.

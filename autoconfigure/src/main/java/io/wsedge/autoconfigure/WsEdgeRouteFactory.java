@@ -20,6 +20,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -33,6 +34,7 @@ import io.wsedge.autoconfigure.WsEdgeProperties.Interceptors;
 import io.wsedge.autoconfigure.WsEdgeProperties.Route;
 import io.wsedge.autoconfigure.WsEdgeProperties.UpstreamTarget;
 import io.wsedge.engine.pool.PoolTarget;
+import io.wsedge.engine.pool.ServiceTarget;
 import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.policy.OriginPolicy;
 import io.wsedge.policy.UpstreamPolicy;
@@ -51,6 +53,8 @@ import io.wsedge.netty.UpstreamConnector;
 final class WsEdgeRouteFactory {
 
 	private static final Log logger = LogFactory.getLog(WsEdgeRouteFactory.class);
+
+	private static final String DISCOVERY_CLIENT = "org.springframework.cloud.client.discovery.DiscoveryClient";
 
 	private final WsEdgeProperties properties;
 
@@ -105,9 +109,16 @@ final class WsEdgeRouteFactory {
 				throw new WsEdgeConfigurationException("wsedge.routes[" + previousPath + "].path", prefix + ".path",
 						route.getPath(), "Two routes may not serve the same path.");
 			}
-			List<PoolTarget> targets = targets(route, prefix);
-			URI upstream = (targets != null) ? targets.get(0).uri() : checkAllowed(prefix + ".upstream",
-					checkUpstream(prefix + ".upstream", route.getUpstream()));
+			List<ServiceTarget> services = new ArrayList<>();
+			List<PoolTarget> targets = targets(route, prefix, services);
+			URI upstream;
+			if (targets == null) {
+				upstream = checkAllowed(prefix + ".upstream", checkUpstream(prefix + ".upstream", route.getUpstream()));
+			}
+			else {
+				// What logs show for the route: its first target, configured or named by a service id.
+				upstream = targets.isEmpty() ? services.get(0).template() : targets.get(0).uri();
+			}
 			if (route.getMaxConnections() < 0) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections",
 						route.getMaxConnections(), "Must be 0 (no cap) or positive.");
@@ -140,7 +151,7 @@ final class WsEdgeRouteFactory {
 			edgeRoute.compressedPassThrough(
 					WsEdgePropertiesMapper.passThrough(this.properties.getCompression(), route.getCompression()));
 			if (targets != null) {
-				edgeRoute.pool(new UpstreamPool(id, targets,
+				edgeRoute.pool(new UpstreamPool(id, targets, services,
 						WsEdgePropertiesMapper.loadBalancing(route.getLoadBalancer(), prefix + ".load-balancer"),
 						this.metrics.pool(id)));
 			}
@@ -162,9 +173,9 @@ final class WsEdgeRouteFactory {
 
 	/**
 	 * The targets of a route with {@code upstreams}, each checked as an {@code upstream} is; {@code null} for a
-	 * route with one upstream.
+	 * route with one upstream. Targets named {@code lb://service-id} go to {@code services}.
 	 */
-	private List<PoolTarget> targets(Route route, String prefix) {
+	private List<PoolTarget> targets(Route route, String prefix, List<ServiceTarget> services) {
 		List<UpstreamTarget> configured = route.getUpstreams();
 		if (route.getUpstream() != null && !configured.isEmpty()) {
 			throw new WsEdgeConfigurationException(prefix + ".upstream", prefix + ".upstreams", configured.size()
@@ -178,7 +189,6 @@ final class WsEdgeRouteFactory {
 		for (int i = 0; i < configured.size(); i++) {
 			UpstreamTarget target = configured.get(i);
 			String name = prefix + ".upstreams[" + i + "]";
-			URI uri = checkAllowed(name + ".uri", checkUpstream(name + ".uri", target.getUri()));
 			if (target.getWeight() <= 0) {
 				throw new InvalidConfigurationPropertyValueException(name + ".weight", target.getWeight(),
 						"A weight is a positive whole number, such as 1 (the default) or 3.");
@@ -187,15 +197,50 @@ final class WsEdgeRouteFactory {
 				throw new InvalidConfigurationPropertyValueException(name + ".max-connections",
 						target.getMaxConnections(), "Must be 0 (no cap) or positive.");
 			}
-			PoolTarget poolTarget = PoolTarget.of(uri, target.getWeight(), target.getMaxConnections());
-			Integer previous = seen.putIfAbsent(poolTarget.id(), i);
-			if (previous != null) {
-				throw new WsEdgeConfigurationException(prefix + ".upstreams[" + previous + "].uri", name + ".uri",
-						poolTarget.id(), "The upstreams of a route must differ (their query aside).");
+			String scheme = target.getScheme();
+			if (scheme != null && !scheme.equals("ws") && !scheme.equals("wss")) {
+				throw new InvalidConfigurationPropertyValueException(name + ".scheme", scheme,
+						"ws or wss, or unset to take it from each instance.");
 			}
-			targets.add(poolTarget);
+			String id;
+			if (target.getUri() != null && "lb".equalsIgnoreCase(target.getUri().getScheme())) {
+				ServiceTarget service = service(target, name);
+				services.add(service);
+				id = EdgeRoute.describe(service.template());
+			}
+			else {
+				if (scheme != null) {
+					throw new InvalidConfigurationPropertyValueException(name + ".scheme", scheme,
+							"Only an lb://service-id upstream takes a scheme; give this one in its uri.");
+				}
+				URI uri = checkAllowed(name + ".uri", checkUpstream(name + ".uri", target.getUri()));
+				PoolTarget poolTarget = PoolTarget.of(uri, target.getWeight(), target.getMaxConnections());
+				targets.add(poolTarget);
+				id = poolTarget.id();
+			}
+			Integer previous = seen.putIfAbsent(id, i);
+			if (previous != null) {
+				throw new WsEdgeConfigurationException(prefix + ".upstreams[" + previous + "].uri", name + ".uri", id,
+						"The upstreams of a route must differ (their query aside).");
+			}
 		}
 		return targets;
+	}
+
+	private static ServiceTarget service(UpstreamTarget target, String name) {
+		URI uri = target.getUri();
+		if (!ClassUtils.isPresent(DISCOVERY_CLIENT, WsEdgeRouteFactory.class.getClassLoader())) {
+			throw new InvalidConfigurationPropertyValueException(name + ".uri", uri,
+					"An lb://service-id upstream needs Spring Cloud Commons and a discovery client on the class "
+							+ "path, such as org.springframework.cloud:spring-cloud-commons.");
+		}
+		String serviceId = (uri.getHost() != null) ? uri.getHost() : uri.getAuthority();
+		if (!StringUtils.hasText(serviceId) || uri.getPort() != -1 || uri.getUserInfo() != null) {
+			throw new InvalidConfigurationPropertyValueException(name + ".uri", uri,
+					"An lb:// upstream names a service id and no port, such as lb://chat-service/ws.");
+		}
+		return new ServiceTarget(serviceId, uri, target.getScheme(), target.getWeight(), target.getMaxConnections(),
+				name + ".uri");
 	}
 
 	/**

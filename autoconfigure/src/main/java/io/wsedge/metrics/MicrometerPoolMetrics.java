@@ -1,10 +1,12 @@
 package io.wsedge.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
@@ -34,6 +36,14 @@ final class MicrometerPoolMetrics implements PoolMetrics {
 	}
 
 	@Override
+	public void removed(PoolTarget target) {
+		Meters meters = this.meters.remove(target);
+		if (meters != null) {
+			meters.all().forEach(this.registry::remove);
+		}
+	}
+
+	@Override
 	public void retried(PoolTarget failed) {
 		meters(failed).retries.increment();
 	}
@@ -54,16 +64,17 @@ final class MicrometerPoolMetrics implements PoolMetrics {
 
 	private Meters register(PoolTarget target) {
 		Tags tags = Tags.of("route", this.routeId, "target", target.id());
-		Gauge.builder(MicrometerEdgeMetrics.UPSTREAM_SESSIONS, target, PoolTarget::sessions)
+		Gauge sessions = Gauge.builder(MicrometerEdgeMetrics.UPSTREAM_SESSIONS, target, PoolTarget::sessions)
 			.tags(tags)
 			.description("Sessions on an upstream of a pool, handshakes under way included")
 			.register(this.registry);
-		Gauge.builder(MicrometerEdgeMetrics.UPSTREAM_UP, target,
-				(t) -> (t.state(System.nanoTime()) == PoolTarget.State.UP) ? 1 : 0)
+		Gauge up = Gauge
+			.builder(MicrometerEdgeMetrics.UPSTREAM_UP, target,
+					(t) -> (t.state(System.nanoTime()) == PoolTarget.State.UP) ? 1 : 0)
 			.tags(tags)
 			.description("1 when the upstream takes new sessions, else 0")
 			.register(this.registry);
-		return new Meters(
+		return new Meters(sessions, up,
 				Counter.builder(MicrometerEdgeMetrics.UPSTREAM_RETRIES)
 					.tags(tags)
 					.description("Failed upstream dials followed by another try")
@@ -78,7 +89,12 @@ final class MicrometerPoolMetrics implements PoolMetrics {
 					.register(this.registry));
 	}
 
-	private record Meters(Counter retries, Counter failovers, Counter ejections) {
+	private record Meters(Gauge sessions, Gauge up, Counter retries, Counter failovers, Counter ejections) {
+
+		List<Meter> all() {
+			return List.of(this.sessions, this.up, this.retries, this.failovers, this.ejections);
+		}
+
 	}
 
 }

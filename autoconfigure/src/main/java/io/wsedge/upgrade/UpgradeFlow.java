@@ -85,7 +85,9 @@ public final class UpgradeFlow {
 			if (refusal != null) {
 				return Mono.error(new HandshakeRefusedException(refusal));
 			}
-			if (!this.policies.upstreams().allows(request.upstreamUri())) {
+			// A pool's targets were checked when configured or discovered; a URI an interceptor chose is checked now.
+			boolean pooled = route.pool() != null && !request.upstreamUriSet();
+			if (!pooled && !this.policies.upstreams().allows(request.upstreamUri())) {
 				logger.warn("Upgrade refused on " + route + ": upstream "
 						+ EdgeRoute.describe(request.upstreamUri()) + " is outside wsedge.upstream-policy: "
 						+ this.policies.upstreams().refusal(request.upstreamUri()));

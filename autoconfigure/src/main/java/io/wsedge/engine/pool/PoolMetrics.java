@@ -18,6 +18,13 @@ public interface PoolMetrics {
 	}
 
 	/**
+	 * A discovered target left the pool; its meters may go.
+	 * @param target the target
+	 */
+	default void removed(PoolTarget target) {
+	}
+
+	/**
 	 * A dial of a target failed and another target is tried.
 	 * @param failed the target that failed
 	 */

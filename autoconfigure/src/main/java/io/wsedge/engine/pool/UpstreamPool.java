@@ -44,6 +44,10 @@ public final class UpstreamPool {
 
 	private final LongSupplier clock;
 
+	private final List<PoolTarget> configured;
+
+	private final List<ServiceTarget> services;
+
 	private volatile List<PoolTarget> targets;
 
 	/**
@@ -54,17 +58,53 @@ public final class UpstreamPool {
 	 * @param metrics where the pool reports
 	 */
 	public UpstreamPool(String routeId, List<PoolTarget> targets, LoadBalancing balancing, PoolMetrics metrics) {
-		this(routeId, targets, balancing, metrics, System::nanoTime);
+		this(routeId, targets, List.of(), balancing, metrics, System::nanoTime);
+	}
+
+	/**
+	 * Creates a pool with targets that service discovery finds.
+	 * @param routeId the route's id, for logs
+	 * @param targets the configured targets
+	 * @param services the targets named by a service id, whose instances {@link #discovered} sets
+	 * @param balancing the strategy and health settings
+	 * @param metrics where the pool reports
+	 */
+	public UpstreamPool(String routeId, List<PoolTarget> targets, List<ServiceTarget> services,
+			LoadBalancing balancing, PoolMetrics metrics) {
+		this(routeId, targets, services, balancing, metrics, System::nanoTime);
 	}
 
 	UpstreamPool(String routeId, List<PoolTarget> targets, LoadBalancing balancing, PoolMetrics metrics,
 			LongSupplier clock) {
+		this(routeId, targets, List.of(), balancing, metrics, clock);
+	}
+
+	private UpstreamPool(String routeId, List<PoolTarget> targets, List<ServiceTarget> services,
+			LoadBalancing balancing, PoolMetrics metrics, LongSupplier clock) {
 		this.routeId = routeId;
 		this.balancing = balancing;
 		this.metrics = metrics;
 		this.clock = clock;
-		this.targets = List.copyOf(targets);
+		this.configured = List.copyOf(targets);
+		this.services = List.copyOf(services);
+		this.targets = this.configured;
 		this.targets.forEach(metrics::added);
+	}
+
+	/**
+	 * The targets named by a service id.
+	 * @return the service targets, empty when discovery plays no part
+	 */
+	public List<ServiceTarget> services() {
+		return this.services;
+	}
+
+	/**
+	 * The configured targets, discovered instances aside.
+	 * @return the configured targets
+	 */
+	public List<PoolTarget> configured() {
+		return this.configured;
 	}
 
 	public LoadBalancing balancing() {
@@ -102,26 +142,33 @@ public final class UpstreamPool {
 	}
 
 	/**
-	 * Replaces the targets, as discovery finds instances come and go. A target whose id stays keeps its state
-	 * and sessions; one that leaves takes no new session, and its open sessions run on.
-	 * @param found the targets found now
+	 * Sets the instances discovery found, beside the configured targets. An instance whose id stays keeps its
+	 * state and sessions; one that leaves takes no new session, its open sessions run on, and its meters go.
+	 * @param found the instances found now
 	 */
-	public synchronized void update(List<PoolTarget> found) {
+	public synchronized void discovered(List<PoolTarget> found) {
 		Map<String, PoolTarget> current = new LinkedHashMap<>();
 		this.targets.forEach((target) -> current.put(target.id(), target));
-		List<PoolTarget> next = new ArrayList<>(found.size());
+		List<PoolTarget> next = new ArrayList<>(this.configured);
+		List<PoolTarget> fresh = new ArrayList<>();
+		this.configured.forEach((target) -> current.remove(target.id()));
 		for (PoolTarget target : found) {
-			PoolTarget kept = current.remove(target.id());
+			PoolTarget kept = current.get(target.id());
 			if (kept != null && kept.uri().equals(target.uri()) && kept.weight() == target.weight()) {
+				current.remove(target.id());
 				next.add(kept);
 			}
-			else {
+			else if (!fresh.stream().anyMatch((other) -> other.id().equals(target.id()))) {
 				next.add(target);
-				this.metrics.added(target);
+				fresh.add(target);
 			}
 		}
-		current.values().forEach(PoolTarget::remove);
 		this.targets = List.copyOf(next);
+		for (PoolTarget gone : current.values()) {
+			gone.remove();
+			this.metrics.removed(gone);
+		}
+		fresh.forEach(this.metrics::added);
 	}
 
 	/**
