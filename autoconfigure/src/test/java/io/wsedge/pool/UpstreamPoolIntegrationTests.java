@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
@@ -20,6 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.engine.pool.PoolTarget;
 import io.wsedge.engine.pool.UpstreamPool;
@@ -54,6 +59,8 @@ class UpstreamPoolIntegrationTests {
 
 	private static final Map<Stack, EdgeApp> edges = new EnumMap<>(Stack.class);
 
+	private static final Map<String, Integer> UPGRADES = new ConcurrentHashMap<>();
+
 	@BeforeAll
 	static void start() throws Exception {
 		a = TestUpstream.start();
@@ -73,7 +80,7 @@ class UpstreamPoolIntegrationTests {
 	}
 
 	private static EdgeApp edge(Stack stack) {
-		return edges.computeIfAbsent(stack, (key) -> EdgeApp.start(key, properties()));
+		return edges.computeIfAbsent(stack, (key) -> EdgeApp.start(key, properties(), CountingUpgrades.class));
 	}
 
 	private static Map<String, String> properties() {
@@ -103,6 +110,9 @@ class UpstreamPoolIntegrationTests {
 		properties.put("wsedge.routes[6].load-balancer.ejection-time", "1s");
 		route(properties, 7, "drain", "round-robin", a.uri("/echo") + "|1", b.uri("/echo") + "|1",
 				c.uri("/echo") + "|1");
+		route(properties, 8, "all-dead", "round-robin", "ws://127.0.0.1:" + closedPort + "/one|1",
+				"ws://127.0.0.1:" + closedPort + "/two|1");
+		route(properties, 9, "forbidden", "round-robin", a.uri("/forbidden") + "|1", b.uri("/echo") + "|1");
 		return properties;
 	}
 
@@ -169,9 +179,26 @@ class UpstreamPoolIntegrationTests {
 			client.send("hello " + i);
 			assertThat(client.nextText()).isEqualTo("hello " + i);
 			client.close(1000, "done");
+			// However many targets the handshake tried, the upgrade interceptors ran once.
+			assertThat(UPGRADES.get("m=" + marker + "&i=" + i)).isEqualTo(1);
 		}
 		assertThat(count(good, marker)).isEqualTo(6);
 		assertThat(bad.failures()).isGreaterThan(failuresBefore);
+		edge.awaitNoSessions();
+	}
+
+	@Test
+	void theClientGets502OnlyWhenEveryTryFailedAndA4xxIsNotRetried() {
+		EdgeApp edge = edge(Stack.REACTIVE);
+		UPGRADES.clear();
+		assertThat(TestClient.refusedStatus(edge.ws("/ws/all-dead?m=all-dead"))).isEqualTo(502);
+		assertThat(pool(edge, "all-dead").targets()).allSatisfy((target) -> assertThat(target.failures()).isOne());
+		assertThat(UPGRADES.get("m=all-dead")).isEqualTo(1);
+		// Round robin starts with the first target, which answers 403: the client gets it, b is not tried.
+		UpstreamPool forbidden = pool(edge, "forbidden");
+		assertThat(TestClient.refusedStatus(edge.ws("/ws/forbidden?m=forbidden-0"))).isEqualTo(403);
+		assertThat(count(b, "forbidden-0")).isZero();
+		assertThat(forbidden.targets().get(0).failures()).isZero();
 		edge.awaitNoSessions();
 	}
 
@@ -312,6 +339,17 @@ class UpstreamPoolIntegrationTests {
 		clients.get(b).forEach((client) -> client.close(1000, "done"));
 		clients.get(c).forEach((client) -> client.close(1000, "done"));
 		edge.awaitNoSessions();
+	}
+
+	/** Counts the upgrade interceptor's runs per request query. */
+	@Configuration(proxyBeanMethods = false)
+	static class CountingUpgrades {
+
+		@Bean
+		UpgradeInterceptor countingUpgrades() {
+			return (upgrade) -> UPGRADES.merge(upgrade.uri().getRawQuery(), 1, Integer::sum);
+		}
+
 	}
 
 	private static HttpResponse<String> post(EdgeApp edge, String path, String json) throws Exception {
