@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.cloud.client.discovery.simple.InstanceProperties;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
@@ -19,6 +20,7 @@ import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.engine.pool.PoolTarget;
 import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.testsupport.EdgeApp;
+import io.wsedge.testsupport.NoLeaks;
 import io.wsedge.testsupport.TestClient;
 import io.wsedge.testsupport.TestUpstream;
 
@@ -28,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A route whose upstream is {@code lb://chat}, resolved by Spring Cloud's SimpleDiscoveryClient configured in
  * properties, follows the instance list as it changes at run time.
  */
+@ExtendWith(NoLeaks.class)
 class DiscoveryIntegrationTests {
 
 	private static TestUpstream a;

@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,6 +30,7 @@ import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.engine.pool.PoolTarget;
 import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.testsupport.EdgeApp;
+import io.wsedge.testsupport.NoLeaks;
 import io.wsedge.testsupport.EdgeApp.Stack;
 import io.wsedge.testsupport.SilentServer;
 import io.wsedge.testsupport.TestClient;
@@ -43,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JDK's WebSocket client. Which upstream got a session is read from the upstream's side, by a marker in the
  * query that the edge passes on.
  */
+@ExtendWith(NoLeaks.class)
 class UpstreamPoolIntegrationTests {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
