@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -15,6 +16,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 import io.wsedge.engine.EdgeRoute;
@@ -31,10 +34,13 @@ import io.wsedge.policy.UpstreamPolicy;
  * outside {@code wsedge.upstream-policy} is left out, with a warning; a failed look-up keeps the instances found
  * before.
  * <p>
+ * A {@link HeartbeatEvent}, which discovery clients publish when their catalog changes, starts a look-up at once
+ * rather than at the next interval.
+ * <p>
  * An instance is named {@code service-id/instance-id} (or {@code service-id/host:port}) in metrics and the
  * actuator, so those tags are bounded by the instances of the pool.
  */
-public final class DiscoveryRefresher implements SmartLifecycle {
+public final class DiscoveryRefresher implements SmartLifecycle, ApplicationListener<HeartbeatEvent> {
 
 	private static final Log logger = LogFactory.getLog(DiscoveryRefresher.class);
 
@@ -156,6 +162,23 @@ public final class DiscoveryRefresher implements SmartLifecycle {
 		this.ticker = ticker;
 		long millis = this.interval.toMillis();
 		ticker.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Looks up again at once, on the refresher's thread, when the discovery client says its catalog changed.
+	 * @param event the heartbeat
+	 */
+	@Override
+	public void onApplicationEvent(HeartbeatEvent event) {
+		ScheduledExecutorService ticker = this.ticker;
+		if (ticker != null) {
+			try {
+				ticker.execute(this::refreshQuietly);
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping: nothing to refresh any more.
+			}
+		}
 	}
 
 	private void refreshQuietly() {

@@ -114,4 +114,22 @@ class PoolStartupValidationTests {
 			.contains("wsedge.routes[0].load-balancer.max-ejection-percent");
 	}
 
+	@Test
+	void serviceTargetWithAPort(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "upstreams[1].uri=lb://chat:8080/ws"))
+			.contains("wsedge.routes[0].upstreams[1].uri")
+			.contains("names a service id and no port");
+	}
+
+	@Test
+	void schemeOnATargetThatIsNotAService(CapturedOutput output) {
+		assertThat(report(output, ROUTE + "upstreams[1].scheme=wss")).contains("wsedge.routes[0].upstreams[1].scheme")
+			.contains("Only an lb://service-id upstream takes a scheme");
+	}
+
+	@Test
+	void nonPositiveDiscoveryRefreshInterval(CapturedOutput output) {
+		assertThat(report(output, "wsedge.discovery.refresh-interval=0s")).contains("wsedge.discovery.refresh-interval");
+	}
+
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.cloud.client.discovery.simple.InstanceProperties;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
 
@@ -52,6 +53,7 @@ class DiscoveryIntegrationTests {
 		properties.put("wsedge.routes[0].path", "/ws/chat");
 		// Path and query of the lb:// URI are kept for every instance.
 		properties.put("wsedge.routes[0].upstreams[0].uri", "lb://chat/echo?room=lobby");
+
 		edge = EdgeApp.start(properties);
 	}
 
@@ -95,6 +97,34 @@ class DiscoveryIntegrationTests {
 		assertThat(count(a, "last-")).isZero();
 		assertThat(count(b, "last-")).isEqualTo(4);
 		edge.awaitNoSessions();
+	}
+
+	@Test
+	void aHeartbeatRefreshesAtOnce() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		// Far off: only the heartbeat can bring the change in time.
+		properties.put("wsedge.discovery.refresh-interval", "1h");
+		properties.put("spring.cloud.discovery.client.simple.instances.other[0].uri", "http://127.0.0.1:" + a.port());
+		properties.put("spring.cloud.discovery.client.simple.instances.other[0].instance-id", "other-a");
+		properties.put("wsedge.routes[0].id", "other");
+		properties.put("wsedge.routes[0].path", "/ws/other");
+		properties.put("wsedge.routes[0].upstreams[0].uri", "lb://other/echo");
+		properties.put("wsedge.routes[0].upstreams[0].scheme", "ws");
+		try (EdgeApp other = EdgeApp.start(properties)) {
+			UpstreamPool pool = other.context().getBean(EdgeRoutes.class).find("other").pool();
+			assertThat(pool.targets()).extracting(PoolTarget::id).containsExactly("other/other-a");
+			SimpleDiscoveryProperties discovery = other.context().getBean(SimpleDiscoveryProperties.class);
+			InstanceProperties moved = new InstanceProperties();
+			moved.setInstanceId("other-b");
+			moved.setServiceId("other");
+			moved.setUri(URI.create("https://127.0.0.1:" + b.port()));
+			discovery.getInstances().put("other", List.of(moved));
+			other.context().publishEvent(new HeartbeatEvent(this, "changed"));
+			await(() -> pool.targets().size() == 1 && pool.targets().get(0).id().equals("other/other-b"),
+					"the heartbeat's refresh");
+			// The instance is secure, but the target sets the scheme.
+			assertThat(pool.targets().get(0).uri()).hasScheme("ws").hasPort(b.port()).hasPath("/echo");
+		}
 	}
 
 	private static void echo(String marker) {
