@@ -199,6 +199,14 @@ public final class DiscoveryRefresher implements SmartLifecycle, ApplicationList
 		}
 	}
 
+	/**
+	 * Before the web server's phase, so that the first look-up is done before the first upgrade can arrive.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 2048;
+	}
+
 	@Override
 	public boolean isRunning() {
 		return this.ticker != null;
