@@ -121,7 +121,8 @@ public final class EdgeRoute {
 	}
 
 	/**
-	 * The route's upstream targets ({@code wsedge.routes[].upstreams}); {@link #upstream()} is then the first.
+	 * The route's upstream targets ({@code wsedge.routes[].upstreams}); {@link #upstream()} is then the first
+	 * configured one (an {@code lb://} URI when that comes first), for logs and interceptors.
 	 * @return the pool, or {@code null} for a route with one upstream
 	 */
 	public UpstreamPool pool() {
