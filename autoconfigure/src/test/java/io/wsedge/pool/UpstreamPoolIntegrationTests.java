@@ -17,7 +17,6 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,9 +39,9 @@ import io.wsedge.testsupport.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Routes with several upstreams, end to end: three real upstream servers on loopback, a closed port, a black
- * hole (accepts TCP, never answers) and an upstream answering 503, behind a real edge on each stack, with the
- * JDK's WebSocket client. Which upstream got a session is read from the upstream's side, by a marker in the
+ * Routes with several upstreams, end to end on both stacks: three real upstream servers on loopback, a closed
+ * port, a black hole (accepts TCP, never answers) and an upstream answering 503, behind a real edge (one per
+ * stack, with a route per case), with the JDK's WebSocket client. Which upstream got a session is read from the upstream's side, by a marker in the
  * query that the edge passes on.
  */
 @ExtendWith(NoLeaks.class)
@@ -190,28 +189,30 @@ class UpstreamPoolIntegrationTests {
 		edge.awaitNoSessions();
 	}
 
-	@Test
-	void theClientGets502OnlyWhenEveryTryFailedAndA4xxIsNotRetried() {
-		EdgeApp edge = edge(Stack.REACTIVE);
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void theClientGets502OnlyWhenEveryTryFailedAndA4xxIsNotRetried(Stack stack) {
+		EdgeApp edge = edge(stack);
 		UPGRADES.clear();
-		assertThat(TestClient.refusedStatus(edge.ws("/ws/all-dead?m=all-dead"))).isEqualTo(502);
+		assertThat(TestClient.refusedStatus(edge.ws("/ws/all-dead?m=" + stack + "-all-dead"))).isEqualTo(502);
 		assertThat(pool(edge, "all-dead").targets()).allSatisfy((target) -> assertThat(target.failures()).isOne());
-		assertThat(UPGRADES.get("m=all-dead")).isEqualTo(1);
+		assertThat(UPGRADES.get("m=" + stack + "-all-dead")).isEqualTo(1);
 		// Round robin starts with the first target, which answers 403: the client gets it, b is not tried.
 		UpstreamPool forbidden = pool(edge, "forbidden");
-		assertThat(TestClient.refusedStatus(edge.ws("/ws/forbidden?m=forbidden-0"))).isEqualTo(403);
-		assertThat(count(b, "forbidden-0")).isZero();
+		assertThat(TestClient.refusedStatus(edge.ws("/ws/forbidden?m=" + stack + "-forbidden-0"))).isEqualTo(403);
+		assertThat(count(b, stack + "-forbidden-0")).isZero();
 		assertThat(forbidden.targets().get(0).failures()).isZero();
 		edge.awaitNoSessions();
 	}
 
-	@Test
-	void leastSessionsSendsNewSessionsToTheEmptiestTarget() {
-		EdgeApp edge = edge(Stack.REACTIVE);
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void leastSessionsSendsNewSessionsToTheEmptiestTarget(Stack stack) {
+		EdgeApp edge = edge(stack);
 		UpstreamPool pool = pool(edge, "least");
 		Map<TestUpstream, List<TestClient>> clients = new HashMap<>();
 		for (int i = 0; i < 6; i++) {
-			String marker = "least-first-" + i;
+			String marker = stack + "-least-first-" + i;
 			TestClient client = TestClient.connect(edge.ws("/ws/least?m=" + marker));
 			clients.computeIfAbsent(upstreamOf(marker), (key) -> new ArrayList<>()).add(client);
 		}
@@ -220,9 +221,9 @@ class UpstreamPoolIntegrationTests {
 		clients.remove(b).forEach((client) -> client.close(1000, "short"));
 		clients.get(c).remove(0).close(1000, "short");
 		await(() -> target(pool, b).sessions() == 0 && target(pool, c).sessions() == 1, "short sessions ended");
-		assertThat(upstreamOf(connect(edge, "least-next-0", clients))).isSameAs(b);
-		List<TestUpstream> next = List.of(upstreamOf(connect(edge, "least-next-1", clients)),
-				upstreamOf(connect(edge, "least-next-2", clients)));
+		assertThat(upstreamOf(connect(edge, stack + "-least-next-0", clients))).isSameAs(b);
+		List<TestUpstream> next = List.of(upstreamOf(connect(edge, stack + "-least-next-1", clients)),
+				upstreamOf(connect(edge, stack + "-least-next-2", clients)));
 		assertThat(next).containsExactlyInAnyOrder(b, c);
 		clients.values().forEach((list) -> list.forEach((client) -> client.close(1000, "done")));
 		edge.awaitNoSessions();
@@ -234,14 +235,15 @@ class UpstreamPoolIntegrationTests {
 		return marker;
 	}
 
-	@Test
-	void hashingKeepsAKeyOnItsTarget() {
-		EdgeApp edge = edge(Stack.REACTIVE);
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void hashingKeepsAKeyOnItsTarget(Stack stack) {
+		EdgeApp edge = edge(stack);
 		Map<TestUpstream, Integer> users = new HashMap<>();
 		for (int user = 0; user < 30; user++) {
 			TestUpstream first = null;
 			for (int i = 0; i < 3; i++) {
-				String marker = "hash-" + user + "-" + i;
+				String marker = stack + "-hash-" + user + "-" + i;
 				TestClient client = TestClient.connect(edge.ws("/ws/hash?m=" + marker), Map.of("X-User", "u" + user));
 				TestUpstream upstream = upstreamOf(marker);
 				if (first == null) {
@@ -257,20 +259,21 @@ class UpstreamPoolIntegrationTests {
 		edge.awaitNoSessions();
 	}
 
-	@Test
-	void aFailingTargetIsEjectedAndReturnsAfterTheEjectionTime() {
-		EdgeApp edge = edge(Stack.REACTIVE);
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void aFailingTargetIsEjectedAndReturnsAfterTheEjectionTime(Stack stack) {
+		EdgeApp edge = edge(stack);
 		UpstreamPool pool = pool(edge, "flaky");
 		PoolTarget flaky = pool.targets().get(0);
 		a.unavailable(true);
 		try {
 			for (int i = 0; i < 10 && flaky.state(pool.now()) != PoolTarget.State.EJECTED; i++) {
-				echo(edge, "flaky", "flaky-down-" + i);
+				echo(edge, "flaky", stack + "-flaky-down-" + i);
 			}
 			assertThat(flaky.state(pool.now())).isEqualTo(PoolTarget.State.EJECTED);
 			long failures = flaky.failures();
 			for (int i = 0; i < 4; i++) {
-				echo(edge, "flaky", "flaky-ejected-" + i);
+				echo(edge, "flaky", stack + "-flaky-ejected-" + i);
 			}
 			// Ejected: not tried.
 			assertThat(flaky.failures()).isEqualTo(failures);
@@ -280,9 +283,9 @@ class UpstreamPoolIntegrationTests {
 		}
 		await(() -> flaky.state(pool.now()) == PoolTarget.State.UP, "the ejection to end");
 		for (int i = 0; i < 4; i++) {
-			echo(edge, "flaky", "flaky-back-" + i);
+			echo(edge, "flaky", stack + "-flaky-back-" + i);
 		}
-		assertThat(count(a, "flaky-back-")).isGreaterThanOrEqualTo(1);
+		assertThat(count(a, stack + "-flaky-back-")).isGreaterThanOrEqualTo(1);
 		edge.awaitNoSessions();
 	}
 
@@ -293,13 +296,14 @@ class UpstreamPoolIntegrationTests {
 		client.close(1000, "done");
 	}
 
-	@Test
-	void aDrainedTargetsSessionsCloseWith1012OverTheGivenTimeAndReconnectElsewhere() throws Exception {
-		EdgeApp edge = edge(Stack.REACTIVE);
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void aDrainedTargetsSessionsCloseWith1012OverTheGivenTimeAndReconnectElsewhere(Stack stack) throws Exception {
+		EdgeApp edge = edge(stack);
 		UpstreamPool pool = pool(edge, "drain");
 		Map<TestUpstream, List<TestClient>> clients = new HashMap<>();
 		for (int i = 0; i < 9; i++) {
-			String marker = "drain-" + i;
+			String marker = stack + "-drain-" + i;
 			TestClient client = TestClient.connect(edge.ws("/ws/drain?m=" + marker));
 			clients.computeIfAbsent(upstreamOf(marker), (key) -> new ArrayList<>()).add(client);
 		}
@@ -315,7 +319,7 @@ class UpstreamPoolIntegrationTests {
 			Close close = client.awaitClose(Duration.ofSeconds(15));
 			assertThat(close.code()).isEqualTo(1012);
 			// The client reconnects, and lands on another target.
-			String marker = "drain-again-" + System.nanoTime();
+			String marker = stack + "-drain-again-" + System.nanoTime();
 			TestClient again = TestClient.connect(edge.ws("/ws/drain?m=" + marker));
 			assertThat(upstreamOf(marker)).isNotSameAs(a);
 			again.close(1000, "done");
