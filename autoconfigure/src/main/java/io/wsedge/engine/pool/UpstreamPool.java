@@ -17,6 +17,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.wsedge.engine.Leg;
 import io.wsedge.engine.LegListener;
 import io.wsedge.engine.ProxySession;
 import io.wsedge.engine.UpstreamDialer.Upstream;
@@ -442,7 +443,7 @@ public final class UpstreamPool {
 		}
 
 		@Override
-		public io.wsedge.engine.Leg leg() {
+		public Leg leg() {
 			return this.upstream.leg();
 		}
 
