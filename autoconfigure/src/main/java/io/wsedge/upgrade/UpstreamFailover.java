@@ -91,23 +91,48 @@ final class UpstreamFailover {
 				.timeout(share)
 				// Here, a cancel comes only from the client's side, while this try is under way.
 				.doOnCancel(() -> this.pool.refused(target))
-				.map((upstream) -> this.pool.connected(target, upstream, last != null))
-				.onErrorResume((error) -> {
-					UpstreamException failure = translate(target, error);
-					if (failure.status() < 500) {
-						this.pool.refused(target);
-						return Mono.error(failure);
-					}
-					boolean retrying = triesLeft > 1 && this.deadline - System.nanoTime() > 0
-							&& untried() > 0;
-					this.pool.failed(target, retrying);
-					if (!retrying) {
-						return Mono.error(failure);
-					}
-					logger.info("Upgrade on " + this.route + " fails over: " + failure.getMessage());
-					return attempt(triesLeft - 1, failure);
-				});
+				.map(Try::connected)
+				.onErrorResume((error) -> Mono.just(Try.failed(error)))
+				// Outside the try's own operators, so that a later try's error is not taken for this one's.
+				.flatMap((outcome) -> next(target, outcome, triesLeft, last));
 		});
+	}
+
+	private Mono<Upstream> next(PoolTarget target, Try outcome, int triesLeft, UpstreamException last) {
+		if (outcome.upstream() != null) {
+			if (target.draining()) {
+				// Drained while the dial was under way: the session goes elsewhere, as the drain asked.
+				outcome.upstream().abort();
+				this.pool.refused(target);
+				return attempt(triesLeft, last);
+			}
+			return Mono.just(this.pool.connected(target, outcome.upstream(), last != null));
+		}
+		UpstreamException failure = translate(target, outcome.error());
+		if (failure.status() < 500) {
+			this.pool.refused(target);
+			return Mono.error(failure);
+		}
+		boolean retrying = triesLeft > 1 && this.deadline - System.nanoTime() > 0 && untried() > 0;
+		this.pool.failed(target, retrying);
+		if (!retrying) {
+			return Mono.error(failure);
+		}
+		logger.info("Upgrade on " + this.route + " fails over: " + failure.getMessage());
+		return attempt(triesLeft - 1, failure);
+	}
+
+	/** How one try ended: connected, or failed. */
+	private record Try(Upstream upstream, Throwable error) {
+
+		static Try connected(Upstream upstream) {
+			return new Try(upstream, null);
+		}
+
+		static Try failed(Throwable error) {
+			return new Try(null, error);
+		}
+
 	}
 
 	/** Targets not tried yet that could be chosen, ejected ones included (they are the last resort). */
