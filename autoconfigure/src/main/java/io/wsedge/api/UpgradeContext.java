@@ -61,14 +61,17 @@ public interface UpgradeContext {
 	HttpHeaders upstreamHeaders();
 
 	/**
-	 * The upstream URI this session will dial (the route's, with the client's query appended).
+	 * The upstream URI this session will dial (the route's, with the client's query appended). On a route with
+	 * several targets ({@code upstreams}) this is the first target's; the load balancer chooses the target
+	 * dialled, unless {@link #setUpstreamUri} is called.
 	 * @return the upstream URI
 	 */
 	URI upstreamUri();
 
 	/**
 	 * Dials another upstream for this session. The URI is checked against {@code wsedge.upstream-policy}
-	 * before any connection is made; a URI outside it refuses the upgrade with HTTP 403.
+	 * before any connection is made; a URI outside it refuses the upgrade with HTTP 403. On a route with several
+	 * targets, this URI is dialled instead of one the load balancer would choose, without failover.
 	 * @param uri a {@code ws://} or {@code wss://} URI
 	 * @throws IllegalArgumentException if the URI is not an absolute ws or wss URI
 	 */

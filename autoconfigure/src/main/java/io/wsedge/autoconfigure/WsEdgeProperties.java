@@ -14,6 +14,8 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
+import io.wsedge.engine.pool.LoadBalancing;
+
 /**
  * Configuration of the WebSocket edge proxy. The defaults are the field initialisers here; a route's unset value
  * inherits the global one, and {@link WsEdgePropertiesMapper} turns both into the engine's values.
@@ -74,6 +76,12 @@ public class WsEdgeProperties implements EnvironmentAware {
 	 */
 	@NestedConfigurationProperty
 	private Shutdown shutdown = new Shutdown();
+
+	/**
+	 * Service discovery of the lb://service-id upstreams of routes, with Spring Cloud Commons.
+	 */
+	@NestedConfigurationProperty
+	private Discovery discovery = new Discovery();
 
 	/**
 	 * permessage-deflate (RFC 7692) on each leg, for every route unless the route overrides it.
@@ -386,8 +394,20 @@ public class WsEdgeProperties implements EnvironmentAware {
 
 		/**
 		 * Upstream WebSocket server, a ws:// or wss:// URI. The client's query string is appended to its query.
+		 * Set either this or upstreams.
 		 */
 		private URI upstream;
+
+		/**
+		 * Upstream WebSocket servers that share this route's sessions, as an alternative to upstream.
+		 */
+		private List<UpstreamTarget> upstreams = new ArrayList<>();
+
+		/**
+		 * How sessions are spread over the upstreams, failed over and kept off failing upstreams.
+		 */
+		@NestedConfigurationProperty
+		private LoadBalancer loadBalancer = new LoadBalancer();
 
 		/**
 		 * Name of the SSL bundle with the trust material for a wss:// upstream; overrides wsedge.ssl-bundle.
@@ -538,6 +558,103 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 * Drop the message and count it in wsedge.messages.invalid and wsedge.messages.dropped.
 		 */
 		DROP
+
+	}
+
+	/**
+	 * Service discovery of lb://service-id upstreams.
+	 */
+	@Getter
+	@Setter
+	public static class Discovery {
+
+		/**
+		 * Time between two look-ups of the instances of every lb://service-id upstream.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(10);
+
+	}
+
+	/**
+	 * One upstream of a route with several.
+	 */
+	@Getter
+	@Setter
+	public static class UpstreamTarget {
+
+		/**
+		 * Upstream WebSocket server, a ws:// or wss:// URI, or lb://service-id/path for every instance service
+		 * discovery finds. The client's query string is appended to its query.
+		 */
+		private URI uri;
+
+		/**
+		 * Scheme of the instances of an lb:// upstream, ws or wss; by default wss for an instance marked secure
+		 * and ws for others.
+		 */
+		private String scheme;
+
+		/**
+		 * Share of the route's sessions this upstream gets, relative to the others' weights.
+		 */
+		private int weight = 1;
+
+		/**
+		 * Most sessions open on this upstream at once; past it the others take them. 0 for no cap.
+		 */
+		private int maxConnections = 0;
+
+	}
+
+	/**
+	 * Load balancing, failover and outlier ejection over a route's upstreams.
+	 */
+	@Getter
+	@Setter
+	public static class LoadBalancer {
+
+		/**
+		 * How an upstream is chosen for a new session: round-robin (weighted, smooth), least-sessions (fewest open
+		 * sessions for the weight) or hash (the same key goes to the same upstream).
+		 */
+		private LoadBalancing.Strategy strategy = LoadBalancing.Strategy.ROUND_ROBIN;
+
+		/**
+		 * What the hash strategy hashes: header, query-parameter, cookie (named by hash-key), principal or
+		 * client-address.
+		 */
+		private LoadBalancing.HashOn hashOn = LoadBalancing.HashOn.CLIENT_ADDRESS;
+
+		/**
+		 * Name of the header, query parameter or cookie the hash strategy hashes.
+		 */
+		private String hashKey;
+
+		/**
+		 * How many more upstreams a handshake tries after a failed dial (unreachable, reset, TLS failure, 5xx
+		 * answer or no answer in time), all within the connect timeout.
+		 */
+		private int retries = 2;
+
+		/**
+		 * Failed dials in a row after which an upstream is ejected; 0 never ejects.
+		 */
+		private int consecutiveFailures = 3;
+
+		/**
+		 * How long an upstream stays ejected the first time; each ejection in a row doubles it.
+		 */
+		private Duration ejectionTime = Duration.ofSeconds(10);
+
+		/**
+		 * Longest an ejection lasts, however many came before it.
+		 */
+		private Duration maxEjectionTime = Duration.ofMinutes(5);
+
+		/**
+		 * Most upstreams of the route ejected at once, in percent of them; at least one may be.
+		 */
+		private int maxEjectionPercent = 50;
 
 	}
 

@@ -1,15 +1,21 @@
 package io.wsedge.autoconfigure;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import io.wsedge.autoconfigure.WsEdgeProperties.LegCompression;
+import io.wsedge.autoconfigure.WsEdgeProperties.LoadBalancer;
 import io.wsedge.autoconfigure.WsEdgeProperties.RateLimitAction;
 import io.wsedge.autoconfigure.WsEdgeProperties.RouteLegCompression;
 import io.wsedge.autoconfigure.WsEdgeProperties.RouteLimits;
+import io.wsedge.engine.pool.LoadBalancing;
+import io.wsedge.engine.pool.LoadBalancing.HashOn;
+import io.wsedge.engine.pool.LoadBalancing.Strategy;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
 
@@ -98,6 +104,47 @@ final class WsEdgePropertiesMapper {
 				(burst != null) ? burst : 0, limits.getRateLimitAction() == RateLimitAction.DROP,
 				limits.getMaxFragments(), maxSessionDuration, limits.getMaxConnectionsPerPrincipal(),
 				principalRate);
+	}
+
+	/**
+	 * The load balancing of a route with several upstreams.
+	 * @param balancer the route's {@code load-balancer} settings
+	 * @param prefix their name, such as {@code wsedge.routes[0].load-balancer}
+	 * @return the engine's settings
+	 */
+	static LoadBalancing loadBalancing(LoadBalancer balancer, String prefix) {
+		if (balancer.getStrategy() == null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".strategy", null,
+					"One of round-robin, least-sessions or hash.");
+		}
+		HashOn hashOn = (balancer.getHashOn() != null) ? balancer.getHashOn() : HashOn.CLIENT_ADDRESS;
+		String key = balancer.getHashKey();
+		if (balancer.getStrategy() == Strategy.HASH && hashOn.needsKey() && !StringUtils.hasText(key)) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".hash-key", key,
+					"hash-on " + hashOn.name().toLowerCase(Locale.ROOT).replace('_', '-')
+							+ " needs the name of the value to hash, such as hash-key: X-User-Id.");
+		}
+		if (balancer.getRetries() < 0) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".retries", balancer.getRetries(),
+					"Must be 0 (no failover) or positive, such as 2.");
+		}
+		if (balancer.getConsecutiveFailures() < 0) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".consecutive-failures",
+					balancer.getConsecutiveFailures(), "Must be 0 (never eject) or positive, such as 3.");
+		}
+		Duration ejection = positive(balancer.getEjectionTime(), prefix + ".ejection-time");
+		Duration maxEjection = positive(balancer.getMaxEjectionTime(), prefix + ".max-ejection-time");
+		if (maxEjection.compareTo(ejection) < 0) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".max-ejection-time", maxEjection,
+					"Must be at least ejection-time (" + ejection + ").");
+		}
+		int percent = balancer.getMaxEjectionPercent();
+		if (percent < 0 || percent > 100) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".max-ejection-percent", percent,
+					"A percentage from 0 to 100, such as 50.");
+		}
+		return new LoadBalancing(balancer.getStrategy(), hashOn, StringUtils.hasText(key) ? key.trim() : null,
+				balancer.getRetries(), balancer.getConsecutiveFailures(), ejection, maxEjection, percent);
 	}
 
 	/**

@@ -26,6 +26,7 @@ import org.springframework.boot.ssl.SslOptions;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -43,6 +44,10 @@ import io.wsedge.autoconfigure.WsEdgeProperties.DirectionValidation;
 import io.wsedge.autoconfigure.WsEdgeProperties.Route;
 import io.wsedge.autoconfigure.WsEdgeProperties.Validation;
 import io.wsedge.autoconfigure.WsEdgeProperties.ValidationAction;
+import io.wsedge.autoconfigure.WsEdgeProperties.UpstreamTarget;
+import io.wsedge.engine.pool.PoolTarget;
+import io.wsedge.engine.pool.ServiceTarget;
+import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.policy.OriginPolicy;
 import io.wsedge.policy.UpstreamPolicy;
 import io.wsedge.policy.ClosePolicies;
@@ -63,6 +68,8 @@ import io.wsedge.validation.JsonSchemas;
 final class WsEdgeRouteFactory {
 
 	private static final Log logger = LogFactory.getLog(WsEdgeRouteFactory.class);
+
+	private static final String DISCOVERY_CLIENT = "org.springframework.cloud.client.discovery.DiscoveryClient";
 
 	private final WsEdgeProperties properties;
 
@@ -141,13 +148,15 @@ final class WsEdgeRouteFactory {
 				throw new WsEdgeConfigurationException("wsedge.routes[" + previousPath + "].path", prefix + ".path",
 						route.getPath(), "Two routes may not serve the same path.");
 			}
-			URI upstream = checkUpstream(prefix + ".upstream", route.getUpstream());
-			String refused = this.upstreamPolicy.refusalResolving(upstream);
-			if (refused != null) {
-				throw new InvalidConfigurationPropertyValueException(prefix + ".upstream", upstream,
-						"The upstream is outside wsedge.upstream-policy: " + refused + " (allow "
-								+ this.properties.getUpstreamPolicy().getAllow() + ", deny "
-								+ this.properties.getUpstreamPolicy().getDeny() + ").");
+			List<ServiceTarget> services = new ArrayList<>();
+			List<PoolTarget> targets = targets(route, prefix, services);
+			URI upstream;
+			if (targets == null) {
+				upstream = checkAllowed(prefix + ".upstream", checkUpstream(prefix + ".upstream", route.getUpstream()));
+			}
+			else {
+				// What logs show for the route: its first target, configured or named by a service id.
+				upstream = targets.isEmpty() ? services.get(0).template() : targets.get(0).uri();
 			}
 			if (route.getMaxConnections() < 0) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".max-connections",
@@ -184,9 +193,97 @@ final class WsEdgeRouteFactory {
 					validator(validation, validation.getUpstream(), prefix + ".validation"));
 			edgeRoute.compressedPassThrough(
 					WsEdgePropertiesMapper.passThrough(this.properties.getCompression(), route.getCompression()));
+			if (targets != null) {
+				edgeRoute.pool(new UpstreamPool(id, targets, services,
+						WsEdgePropertiesMapper.loadBalancing(route.getLoadBalancer(), prefix + ".load-balancer"),
+						this.metrics.pool(id)));
+			}
 			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
 		}
 		return new EdgeRoutes(routes);
+	}
+
+	private URI checkAllowed(String name, URI upstream) {
+		String refused = this.upstreamPolicy.refusalResolving(upstream);
+		if (refused != null) {
+			throw new InvalidConfigurationPropertyValueException(name, upstream,
+					"The upstream is outside wsedge.upstream-policy: " + refused + " (allow "
+							+ this.properties.getUpstreamPolicy().getAllow() + ", deny "
+							+ this.properties.getUpstreamPolicy().getDeny() + ").");
+		}
+		return upstream;
+	}
+
+	/**
+	 * The targets of a route with {@code upstreams}, each checked as an {@code upstream} is; {@code null} for a
+	 * route with one upstream. Targets named {@code lb://service-id} go to {@code services}.
+	 */
+	private List<PoolTarget> targets(Route route, String prefix, List<ServiceTarget> services) {
+		List<UpstreamTarget> configured = route.getUpstreams();
+		if (route.getUpstream() != null && !configured.isEmpty()) {
+			throw new WsEdgeConfigurationException(prefix + ".upstream", prefix + ".upstreams", configured.size()
+					+ " targets", "A route has either one upstream or a list of upstreams, not both.");
+		}
+		if (configured.isEmpty()) {
+			return null;
+		}
+		List<PoolTarget> targets = new ArrayList<>(configured.size());
+		Map<String, Integer> seen = new HashMap<>();
+		for (int i = 0; i < configured.size(); i++) {
+			UpstreamTarget target = configured.get(i);
+			String name = prefix + ".upstreams[" + i + "]";
+			if (target.getWeight() <= 0) {
+				throw new InvalidConfigurationPropertyValueException(name + ".weight", target.getWeight(),
+						"A weight is a positive whole number, such as 1 (the default) or 3.");
+			}
+			if (target.getMaxConnections() < 0) {
+				throw new InvalidConfigurationPropertyValueException(name + ".max-connections",
+						target.getMaxConnections(), "Must be 0 (no cap) or positive.");
+			}
+			String scheme = target.getScheme();
+			if (scheme != null && !scheme.equals("ws") && !scheme.equals("wss")) {
+				throw new InvalidConfigurationPropertyValueException(name + ".scheme", scheme,
+						"ws or wss, or unset to take it from each instance.");
+			}
+			String id;
+			if (target.getUri() != null && "lb".equalsIgnoreCase(target.getUri().getScheme())) {
+				ServiceTarget service = service(target, name);
+				services.add(service);
+				id = EdgeRoute.describe(service.template());
+			}
+			else {
+				if (scheme != null) {
+					throw new InvalidConfigurationPropertyValueException(name + ".scheme", scheme,
+							"Only an lb://service-id upstream takes a scheme; give this one in its uri.");
+				}
+				URI uri = checkAllowed(name + ".uri", checkUpstream(name + ".uri", target.getUri()));
+				PoolTarget poolTarget = PoolTarget.of(uri, target.getWeight(), target.getMaxConnections());
+				targets.add(poolTarget);
+				id = poolTarget.id();
+			}
+			Integer previous = seen.putIfAbsent(id, i);
+			if (previous != null) {
+				throw new WsEdgeConfigurationException(prefix + ".upstreams[" + previous + "].uri", name + ".uri", id,
+						"The upstreams of a route must differ (their query aside).");
+			}
+		}
+		return targets;
+	}
+
+	private static ServiceTarget service(UpstreamTarget target, String name) {
+		URI uri = target.getUri();
+		if (!ClassUtils.isPresent(DISCOVERY_CLIENT, WsEdgeRouteFactory.class.getClassLoader())) {
+			throw new InvalidConfigurationPropertyValueException(name + ".uri", uri,
+					"An lb://service-id upstream needs Spring Cloud Commons and a discovery client on the class "
+							+ "path, such as org.springframework.cloud:spring-cloud-commons.");
+		}
+		String serviceId = (uri.getHost() != null) ? uri.getHost() : uri.getAuthority();
+		if (!StringUtils.hasText(serviceId) || uri.getPort() != -1 || uri.getUserInfo() != null) {
+			throw new InvalidConfigurationPropertyValueException(name + ".uri", uri,
+					"An lb:// upstream names a service id and no port, such as lb://chat-service/ws.");
+		}
+		return new ServiceTarget(serviceId, uri, target.getScheme(), target.getWeight(), target.getMaxConnections(),
+				name + ".uri");
 	}
 
 	/**
@@ -294,7 +391,7 @@ final class WsEdgeRouteFactory {
 	static URI checkUpstream(String name, URI upstream) {
 		if (upstream == null) {
 			throw new InvalidConfigurationPropertyValueException(name, null,
-					"Every route needs an upstream ws:// or wss:// URI.");
+					"Every route needs an upstream ws:// or wss:// URI, or a list of them under upstreams.");
 		}
 		String scheme = upstream.getScheme();
 		if (!upstream.isAbsolute() || !("ws".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme))

@@ -9,12 +9,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.wsedge.actuate.WsEdgeSessionsEndpoint;
+import io.wsedge.actuate.WsEdgeUpstreamsEndpoint;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoutes;
 
 /**
- * Auto-configuration of the {@code wsedgesessions} actuator endpoint, created only when it is exposed over
- * HTTP ({@code management.endpoints.web.exposure.include}) and its access is not turned off.
+ * Auto-configuration of the {@code wsedgesessions} and {@code wsedgeupstreams} actuator endpoints, each created
+ * only when it is exposed over HTTP ({@code management.endpoints.web.exposure.include}) and its access is not
+ * turned off.
  */
 @AutoConfiguration(after = WsEdgeAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -26,6 +28,13 @@ public final class WsEdgeSessionsEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	WsEdgeSessionsEndpoint wsEdgeSessionsEndpoint(EdgeEngine engine, EdgeRoutes routes) {
 		return new WsEdgeSessionsEndpoint(engine, routes);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	WsEdgeUpstreamsEndpoint wsEdgeUpstreamsEndpoint(EdgeRoutes routes) {
+		return new WsEdgeUpstreamsEndpoint(routes);
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.wsedge.engine;
 
+import io.wsedge.engine.pool.PoolMetrics;
+
 /**
  * Makes the meters of routes and interceptors, once each, when routes are built. An implementation backed by
  * Micrometer is configured when a {@code MeterRegistry} is present.
@@ -17,6 +19,15 @@ public interface EdgeMetrics {
 	 */
 	default RouteMetrics route(String routeId) {
 		return RouteMetrics.NONE;
+	}
+
+	/**
+	 * The meters of one route's upstream pool.
+	 * @param routeId the route's id
+	 * @return the pool's meters
+	 */
+	default PoolMetrics pool(String routeId) {
+		return PoolMetrics.NONE;
 	}
 
 	/**

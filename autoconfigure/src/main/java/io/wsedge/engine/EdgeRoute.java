@@ -12,6 +12,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.auth.RouteAuth;
+
+import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.policy.ClosePolicies;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
@@ -65,6 +67,8 @@ public final class EdgeRoute {
 
 	private MessageValidator upstreamValidator;
 
+	private UpstreamPool pool;
+
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
 			List<UpgradeInterceptor> upgradeChain, RouteMetrics metrics, int maxConnections,
@@ -112,6 +116,25 @@ public final class EdgeRoute {
 	public EdgeRoute dialer(UpstreamDialer dialer) {
 		this.dialer = dialer;
 		return this;
+	}
+
+	/**
+	 * Gives the route several upstream targets; called once when the route is built.
+	 * @param pool the targets and how they are chosen
+	 * @return this route
+	 */
+	public EdgeRoute pool(UpstreamPool pool) {
+		this.pool = pool;
+		return this;
+	}
+
+	/**
+	 * The route's upstream targets ({@code wsedge.routes[].upstreams}); {@link #upstream()} is then the first
+	 * configured one (an {@code lb://} URI when that comes first), for logs and interceptors.
+	 * @return the pool, or {@code null} for a route with one upstream
+	 */
+	public UpstreamPool pool() {
+		return this.pool;
 	}
 
 	/**

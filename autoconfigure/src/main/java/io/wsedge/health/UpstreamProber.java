@@ -6,7 +6,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +25,7 @@ import org.springframework.context.SmartLifecycle;
 
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.engine.pool.PoolTarget;
 
 /**
  * Finds out, on a schedule, whether the upstream of each route is reachable, and keeps the last answer for the
@@ -38,7 +41,7 @@ public final class UpstreamProber implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(UpstreamProber.class);
 
-	private final Map<String, Target> targets = new LinkedHashMap<>();
+	private final Map<String, List<Target>> targets = new LinkedHashMap<>();
 
 	private final Duration interval;
 
@@ -57,7 +60,17 @@ public final class UpstreamProber implements SmartLifecycle {
 
 	UpstreamProber(EdgeRoutes routes, Duration interval, Scheduler probes) {
 		for (EdgeRoute route : routes.routes()) {
-			this.targets.put(route.id(), new Target(route));
+			List<Target> targets = new ArrayList<>();
+			if (route.pool() != null) {
+				// Each target of a pool on its own, marked down or up in the pool as its probe finds it.
+				for (PoolTarget target : route.pool().targets()) {
+					targets.add(new Target(route, target.uri(), target));
+				}
+			}
+			else {
+				targets.add(new Target(route, route.upstream(), null));
+			}
+			this.targets.put(route.id(), targets);
 		}
 		this.interval = interval;
 		this.probes = probes;
@@ -69,8 +82,44 @@ public final class UpstreamProber implements SmartLifecycle {
 	 * @return the last probe, or {@code null} if the route was not probed yet or is unknown
 	 */
 	public Probe lastProbe(String routeId) {
-		Target target = this.targets.get(routeId);
-		return (target != null) ? target.last : null;
+		List<Target> targets = this.targets.get(routeId);
+		if (targets == null) {
+			return null;
+		}
+		if (targets.size() == 1) {
+			return targets.get(0).last;
+		}
+		// A pool is reachable while one of its targets is.
+		Probe latest = null;
+		List<String> errors = new ArrayList<>();
+		for (Target target : targets) {
+			Probe probe = target.last;
+			if (probe == null) {
+				continue;
+			}
+			if (probe.reachable()) {
+				return probe;
+			}
+			errors.add(address(target.upstream) + ": " + probe.error());
+			latest = (latest == null || probe.at().isAfter(latest.at())) ? probe : latest;
+		}
+		return (latest != null && errors.size() == targets.size())
+				? new Probe(false, latest.at(), String.join("; ", errors)) : null;
+	}
+
+	/**
+	 * The last probe of one target of a route's pool.
+	 * @param routeId the route's id
+	 * @param upstream the target's URI
+	 * @return the last probe, or {@code null} if the target was not probed yet or is unknown
+	 */
+	public Probe lastProbe(String routeId, URI upstream) {
+		for (Target target : this.targets.getOrDefault(routeId, List.of())) {
+			if (target.upstream.equals(upstream)) {
+				return target.last;
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -120,7 +169,7 @@ public final class UpstreamProber implements SmartLifecycle {
 
 	/** Starts a probe of every route whose last one has ended, on the probe scheduler; the schedule calls it. */
 	void probeAll() {
-		for (Target target : this.targets.values()) {
+		for (Target target : this.targets.values().stream().flatMap(List::stream).toList()) {
 			if (target.running.compareAndSet(false, true)) {
 				try {
 					this.probes.schedule(target::probe);
@@ -160,9 +209,12 @@ public final class UpstreamProber implements SmartLifecycle {
 
 		private volatile Probe last;
 
-		Target(EdgeRoute route) {
+		private final PoolTarget poolTarget;
+
+		Target(EdgeRoute route, URI upstream, PoolTarget poolTarget) {
 			this.routeId = route.id();
-			this.upstream = route.upstream();
+			this.upstream = upstream;
+			this.poolTarget = poolTarget;
 			this.host = this.upstream.getHost();
 			this.port = port(this.upstream);
 			this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, route.limits().connectTimeout().toMillis()));
@@ -173,6 +225,9 @@ public final class UpstreamProber implements SmartLifecycle {
 				Probe probe = connect();
 				Probe previous = this.last;
 				this.last = probe;
+				if (this.poolTarget != null) {
+					this.poolTarget.down(!probe.reachable());
+				}
 				logChange(previous, probe);
 			}
 			finally {

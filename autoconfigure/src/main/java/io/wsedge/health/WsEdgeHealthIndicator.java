@@ -1,6 +1,7 @@
 package io.wsedge.health;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.health.contributor.Health;
@@ -11,6 +12,8 @@ import io.wsedge.health.UpstreamProber.Probe;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.engine.pool.PoolTarget;
+import io.wsedge.engine.pool.UpstreamPool;
 import io.wsedge.engine.MemoryBudget;
 
 /**
@@ -60,13 +63,36 @@ public final class WsEdgeHealthIndicator implements HealthIndicator {
 			Probe probe = this.prober.lastProbe(route.id());
 			Status status = (probe == null) ? Status.UNKNOWN : probe.reachable() ? Status.UP : Status.DOWN;
 			anyDown |= (status == Status.DOWN);
-			details.put(route.id(), routeDetails(route, status, probe));
+			Map<String, Object> routeDetails = routeDetails(route, status, probe);
+			if (route.pool() != null) {
+				routeDetails.put("targets", targets(route));
+			}
+			details.put(route.id(), routeDetails);
 		}
 		MemoryBudget memory = this.engine.memory();
 		boolean overloaded = memory != null && memory.isOver();
 		Status status = (this.engine.isDraining() || overloaded) ? Status.OUT_OF_SERVICE
 				: (anyDown && this.downIfAnyRouteDown) ? Status.DOWN : Status.UP;
 		return Health.status(status).withDetails(details).build();
+	}
+
+	/** Each target of a pool: its state, sessions and failed dials, under its host and port. */
+	private Map<String, Object> targets(EdgeRoute route) {
+		UpstreamPool pool = route.pool();
+		long now = pool.now();
+		Map<String, Object> targets = new LinkedHashMap<>();
+		for (PoolTarget target : pool.targets()) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("state", target.state(now).name().toLowerCase(Locale.ROOT));
+			details.put("sessions", target.sessions());
+			details.put("failures", target.failures());
+			Probe probe = this.prober.lastProbe(route.id(), target.uri());
+			if (probe != null && probe.error() != null) {
+				details.put("error", probe.error());
+			}
+			targets.put(UpstreamProber.address(target.uri()), details);
+		}
+		return targets;
 	}
 
 	private static Map<String, Object> routeDetails(EdgeRoute route, Status status, Probe probe) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.engine.NamedInterceptor.InterceptorMeter;
 import io.wsedge.engine.RouteMetrics;
+import io.wsedge.engine.pool.PoolMetrics;
 
 /**
  * {@link EdgeMetrics} recorded in a Micrometer {@link MeterRegistry}, under the names below with the prefix
@@ -68,6 +69,21 @@ public final class MicrometerEdgeMetrics implements EdgeMetrics {
 	 */
 	public static final String MESSAGES_INVALID = "wsedge.messages.invalid";
 
+	/** Gauge of the sessions on an upstream of a pool, handshakes under way included; tags {@code route}, {@code target}. */
+	public static final String UPSTREAM_SESSIONS = "wsedge.upstream.sessions";
+
+	/** Gauge of an upstream's state, 1 when it takes new sessions, else 0; tags {@code route}, {@code target}. */
+	public static final String UPSTREAM_UP = "wsedge.upstream.up";
+
+	/** Counter of failed dials followed by another try; tags {@code route}, {@code target} (the one that failed). */
+	public static final String UPSTREAM_RETRIES = "wsedge.upstream.retries";
+
+	/** Counter of sessions that reached an upstream after another failed; tags {@code route}, {@code target}. */
+	public static final String UPSTREAM_FAILOVERS = "wsedge.upstream.failovers";
+
+	/** Counter of outlier ejections; tags {@code route}, {@code target}. */
+	public static final String UPSTREAM_EJECTIONS = "wsedge.upstream.ejections";
+
 	private final MeterRegistry registry;
 
 	private final Map<String, MicrometerRouteMetrics> routes = new ConcurrentHashMap<>();
@@ -89,6 +105,14 @@ public final class MicrometerEdgeMetrics implements EdgeMetrics {
 	@Override
 	public RouteMetrics route(String routeId) {
 		return this.routes.computeIfAbsent(routeId, (id) -> new MicrometerRouteMetrics(this.registry, id));
+	}
+
+	/**
+	 * The meters of one route's pool: per target, registered as the target joins the pool.
+	 */
+	@Override
+	public PoolMetrics pool(String routeId) {
+		return new MicrometerPoolMetrics(this.registry, routeId);
 	}
 
 	/**

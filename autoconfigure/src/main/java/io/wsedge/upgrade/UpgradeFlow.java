@@ -112,7 +112,9 @@ public final class UpgradeFlow {
 			if (refusal != null) {
 				return Mono.error(new HandshakeRefusedException(refusal));
 			}
-			if (!this.policies.upstreams().allows(request.upstreamUri())) {
+			// A pool's targets were checked when configured or discovered; a URI an interceptor chose is checked now.
+			boolean pooled = route.pool() != null && !request.upstreamUriSet();
+			if (!pooled && !this.policies.upstreams().allows(request.upstreamUri())) {
 				logger.warn("Upgrade refused on " + route + ": upstream "
 						+ EdgeRoute.describe(request.upstreamUri()) + " is outside wsedge.upstream-policy: "
 						+ this.policies.upstreams().refusal(request.upstreamUri()));
@@ -124,12 +126,12 @@ public final class UpgradeFlow {
 	}
 
 	private Mono<Prepared> dial(EdgeRoute route, UpgradeRequest request, Admission admission, EventLoop loop) {
-		Mono<Upstream> connect = Mono.defer(() -> route.dialer()
-			.dial(route, request.upstreamUri(), request.upstreamHeaders(), request.subprotocolOffer()));
-		if (loop != null && !loop.inEventLoop()) {
-			// Dialled from the client's loop, the upstream connection is placed on it too (Reactor Netty's
-			// colocation), so both legs of the session share one thread.
-			connect = connect.subscribeOn(Schedulers.fromExecutor(loop));
+		Mono<Upstream> connect;
+		if (route.pool() != null && !request.upstreamUriSet()) {
+			connect = new UpstreamFailover(route, request, (uri) -> dialOnce(route, request, uri, loop)).dial();
+		}
+		else {
+			connect = dialOnce(route, request, request.upstreamUri(), loop);
 		}
 		RouteMetrics metrics = request.route().metrics();
 		long[] started = new long[1];
@@ -151,6 +153,18 @@ public final class UpgradeFlow {
 				};
 				return new HandshakeRefusedException(new Refusal(failure.status(), message, failure.headers()));
 			});
+	}
+
+	/** One dial of one upstream: a single try, which {@link UpstreamFailover} repeats for a pool. */
+	private static Mono<Upstream> dialOnce(EdgeRoute route, UpgradeRequest request, URI uri, EventLoop loop) {
+		Mono<Upstream> connect = Mono
+			.defer(() -> route.dialer().dial(route, uri, request.upstreamHeaders(), request.subprotocolOffer()));
+		if (loop != null && !loop.inEventLoop()) {
+			// Dialled from the client's loop, the upstream connection is placed on it too (Reactor Netty's
+			// colocation), so both legs of the session share one thread.
+			connect = connect.subscribeOn(Schedulers.fromExecutor(loop));
+		}
+		return connect;
 	}
 
 	/**

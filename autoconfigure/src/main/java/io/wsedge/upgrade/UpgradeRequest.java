@@ -47,6 +47,8 @@ public final class UpgradeRequest implements UpgradeContext {
 
 	private URI upstreamUri;
 
+	private boolean upstreamUriSet;
+
 	private Map<String, Object> attributes;
 
 	private volatile Refusal refusal;
@@ -210,6 +212,16 @@ public final class UpgradeRequest implements UpgradeContext {
 			throw new IllegalArgumentException("Upstream must be an absolute ws:// or wss:// URI: " + uri);
 		}
 		this.upstreamUri = uri;
+		this.upstreamUriSet = true;
+	}
+
+	/**
+	 * Whether an interceptor chose the upstream URI; on a route with several targets, that URI is dialled
+	 * rather than a target of the pool.
+	 * @return whether {@link #setUpstreamUri} was called
+	 */
+	public boolean upstreamUriSet() {
+		return this.upstreamUriSet;
 	}
 
 	@Override

@@ -59,6 +59,8 @@ class ConfigurationMetadataTests {
 			String prefix = MergedAnnotations.from(type).get(ConfigurationProperties.class).getString("prefix");
 			bound.put(prefix, binder.bindOrCreate(prefix, type));
 		}
+		// A target of a route's upstreams binds as a new one, with its field initialisers.
+		((WsEdgeProperties) bound.get("wsedge")).getRoutes().get(0).getUpstreams().add(new WsEdgeProperties.UpstreamTarget());
 		int checked = 0;
 		for (Map.Entry<String, JsonNode> entry : properties().entrySet()) {
 			String name = entry.getKey();

@@ -63,6 +63,8 @@ public final class TestUpstream implements AutoCloseable {
 
 	private final boolean secure;
 
+	private volatile boolean unavailable;
+
 	private TestUpstream(boolean secure) {
 		this.secure = secure;
 		HttpServer server = HttpServer.create()
@@ -86,6 +88,14 @@ public final class TestUpstream implements AutoCloseable {
 	/** Serves wss:// with a self-signed certificate for localhost and 127.0.0.1. */
 	public static TestUpstream startSecure() {
 		return new TestUpstream(true);
+	}
+
+	/**
+	 * Makes {@code /flaky} answer upgrades with 503, or echo again.
+	 * @param unavailable whether it answers 503
+	 */
+	public void unavailable(boolean unavailable) {
+		this.unavailable = unavailable;
 	}
 
 	public int port() {
@@ -131,7 +141,10 @@ public final class TestUpstream implements AutoCloseable {
 			.ws("/proto", this::echo, chat)
 			.ws("/commands", this::commands, plain)
 			.ws("/sink", this::sink, plain)
-			.get("/forbidden", (request, response) -> response.status(403).sendString(Mono.just("no")));
+			.get("/forbidden", (request, response) -> response.status(403).sendString(Mono.just("no")))
+			.get("/unavailable", (request, response) -> response.status(503).sendString(Mono.just("later")))
+			.get("/flaky", (request, response) -> this.unavailable ? response.status(503).send()
+					: response.sendWebsocket(this::echo, plain));
 	}
 
 	private Mono<Void> echo(WebsocketInbound in, WebsocketOutbound out) {

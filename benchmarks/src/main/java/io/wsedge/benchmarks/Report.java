@@ -223,6 +223,10 @@ final class Report {
 			md.append(fmt("| %s<= 8 KB RSS growth per session after one message through each | %.1f KB | %s |\n",
 					idle, edge.rssPerUsedSessionKb(), met(edge.rssPerUsedSessionKb() <= 8)));
 		});
+		idle(Runner.POOL_TARGET).ifPresent((pool) -> idleEdge.ifPresent((edge) -> md.append(fmt(
+				"| Upgrades, 3 targets round-robin: upgrades/s >= one target's | %.0f vs one target %.0f | %s |\n",
+				pool.handshakesPerSecond(), edge.handshakesPerSecond(),
+				met(pool.handshakesPerSecond() >= edge.handshakesPerSecond())))));
 		find("text-64B+servlet", "edge").ifPresent((servlet) -> textEdge.ifPresent((reactive) -> target(md,
 				"64 B text: servlet stack's CPU/msg <= 3x the reactive stack's",
 				fmt("%.2f µs vs reactive %.2f µs (%.1fx)", servlet.cpuMicrosPerMessage(),

@@ -40,6 +40,9 @@ final class Runner {
 
 	private final List<Traffic> traffic = new ArrayList<>();
 
+	/** The idle row of the edge whose route has three targets, round robin. */
+	static final String POOL_TARGET = "edge, 3 targets round-robin";
+
 	private final List<Idle> idle = new ArrayList<>();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -240,6 +243,19 @@ final class Runner {
 					record(measure(client, scenario, scenario.id() + "+servlet", edge));
 				}
 			}
+			if (this.settings.idleSessions() > 0) {
+				// Issue 15: the idle and handshake pass again through a route of three targets, round robin. The
+				// three are paths of the one upstream, so the row shows what choosing a target costs a handshake,
+				// not a second and third upstream's share of the machine.
+				stopEdge();
+				startEdge(upstreamPort, Mode.POOL);
+				Target edge = targets(direct, null).get(1);
+				Target pool = new Target(POOL_TARGET, edge.uri(), edge.proxyPids(), null, true);
+				if (this.settings.idleSessions() >= 1000) {
+					measureIdle(client, pool, 1000, false);
+				}
+				recordIdle(measureIdle(client, pool, this.settings.idleSessions(), true));
+			}
 		}
 		finally {
 			stopEdge();
@@ -288,6 +304,10 @@ final class Runner {
 		}
 		else if (mode == Mode.SERVLET) {
 			args.add("--servlet");
+		}
+		else if (mode == Mode.POOL) {
+			args.add("--upstreams=" + String.join(",", "ws://127.0.0.1:" + upstreamPort + "/echo",
+					"ws://127.0.0.1:" + upstreamPort + "/echo/2", "ws://127.0.0.1:" + upstreamPort + "/echo/3"));
 		}
 		List<String> jvm = new ArrayList<>(this.settings.edgeJvm());
 		if (this.jfr) {
@@ -436,7 +456,7 @@ final class Runner {
 			throws InterruptedException, IOException {
 		Workload workload = new Workload(sessions, 0, 0, 64, false, null, false, Duration.ZERO, Duration.ZERO);
 		long heapBefore = target.edge() ? heap() : -1;
-		boolean histogram = this.histogram && target.edge() && measured;
+		boolean histogram = this.histogram && target.edge() && measured && this.mode == Mode.PLAIN;
 		HeapHistogram classesBefore = histogram ? HeapHistogram.of(this.edge.pid()) : null;
 		long rssBefore = Proc.rssBytes(target.proxyPids());
 		Cpu cpu0 = cpu(target);
@@ -584,7 +604,7 @@ final class Runner {
 	/** How the edge runs. */
 	private enum Mode {
 
-		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET
+		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, POOL
 
 	}
 

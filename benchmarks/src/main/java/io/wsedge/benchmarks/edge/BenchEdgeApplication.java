@@ -32,7 +32,7 @@ public class BenchEdgeApplication {
 
 	/**
 	 * Starts an edge.
-	 * @param upstream the upstream URI
+	 * @param upstream the upstream URI, or several separated by commas for a route with a pool of targets
 	 * @param port the port, 0 for any free one
 	 * @param interceptors which interceptors run on the route
 	 * @param compression whether both legs negotiate permessage-deflate
@@ -51,7 +51,17 @@ public class BenchEdgeApplication {
 		properties.put("wsedge.limits.max-connections", 0);
 		properties.put("wsedge.routes[0].id", "bench");
 		properties.put("wsedge.routes[0].path", PATH);
-		properties.put("wsedge.routes[0].upstream", upstream);
+		String[] upstreams = upstream.split(",");
+		if (upstreams.length == 1) {
+			properties.put("wsedge.routes[0].upstream", upstream);
+		}
+		else {
+			// Issue 15's pool: several targets, round robin.
+			for (int i = 0; i < upstreams.length; i++) {
+				properties.put("wsedge.routes[0].upstreams[" + i + "].uri", upstreams[i]);
+			}
+			properties.put("wsedge.routes[0].load-balancer.strategy", "round-robin");
+		}
 		if (interceptors == Interceptors.DEMO) {
 			properties.put("bench.interceptors", true);
 			properties.put("wsedge.routes[0].interceptors.include", "firstMessageAuth,jsonValidator,redactor");
@@ -69,7 +79,8 @@ public class BenchEdgeApplication {
 
 	/**
 	 * Runs an edge until the process is killed:
-	 * {@code --upstream=ws://... [--port=N] [--interceptors | --light-interceptors] [--compression] [--servlet]}.
+	 * {@code --upstream=ws://... | --upstreams=ws://...,ws://... [--port=N] [--interceptors | --light-interceptors]
+	 * [--compression] [--servlet]}.
 	 * @param args the arguments
 	 */
 	public static void main(String[] args) {
@@ -81,6 +92,9 @@ public class BenchEdgeApplication {
 		for (String arg : args) {
 			if (arg.startsWith("--upstream=")) {
 				upstream = arg.substring("--upstream=".length());
+			}
+			else if (arg.startsWith("--upstreams=")) {
+				upstream = arg.substring("--upstreams=".length());
 			}
 			else if (arg.startsWith("--port=")) {
 				port = Integer.parseInt(arg.substring("--port=".length()));
