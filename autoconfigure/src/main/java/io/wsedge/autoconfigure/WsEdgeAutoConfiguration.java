@@ -31,6 +31,7 @@ import org.springframework.web.reactive.HandlerMapping;
 
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.SessionEndListener;
+import io.wsedge.logging.AccessLog;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeClosePoliciesProperties.Policy;
@@ -71,6 +72,12 @@ public final class WsEdgeAutoConfiguration {
 		// A quarter of the heap by default: room for the sessions' buffers, and for everything else.
 		long maxTotalBufferedBytes = (budget != null) ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
 		return new EdgeEngine(listeners.orderedStream().toList(), limits.getMaxConnections(), maxTotalBufferedBytes);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("wsedge.access-log.enabled")
+	AccessLog wsEdgeAccessLog() {
+		return new AccessLog();
 	}
 
 	@Bean

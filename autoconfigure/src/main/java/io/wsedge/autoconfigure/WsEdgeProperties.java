@@ -82,6 +82,12 @@ public class WsEdgeProperties implements EnvironmentAware {
 	private Compression compression = new Compression();
 
 	/**
+	 * One log line per ended session.
+	 */
+	@NestedConfigurationProperty
+	private AccessLog accessLog = new AccessLog();
+
+	/**
 	 * Refuses configured keys under wsedge that bind to nothing, before anything is bound: a misspelled limit
 	 * would otherwise silently not apply.
 	 * @param environment the environment this bean is bound from
@@ -523,6 +529,21 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 * Messages smaller than this are sent uncompressed on this leg of the route; inherits wsedge.compression.
 		 */
 		private DataSize threshold;
+
+	}
+
+	/**
+	 * The access log: one line per ended session on the logger io.wsedge.access.
+	 */
+	@Getter
+	@Setter
+	public static class AccessLog {
+
+		/**
+		 * Whether every ended session is logged at INFO on the logger io.wsedge.access, in one key=value line
+		 * with its route, client, principal, duration, close codes and counts.
+		 */
+		private boolean enabled = false;
 
 	}
 

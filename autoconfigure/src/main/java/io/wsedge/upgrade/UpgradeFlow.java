@@ -64,15 +64,16 @@ public final class UpgradeFlow {
 			InetSocketAddress peer, Principal principal, boolean secure, EventLoop loop) {
 		Refusal invalid = Handshakes.validate(method, headers);
 		if (invalid != null) {
-			return Mono.error(new HandshakeRefusedException(invalid));
+			return Mono.error(new HandshakeRefusedException(invalid.by(Refusal.Step.HANDSHAKE, null)));
 		}
 		if (!route.originPolicy().allows(headers.getOrigin())) {
-			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")));
+			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")
+				.by(Refusal.Step.ORIGIN, "origin " + headers.getOrigin())));
 		}
 		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
 		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null);
 		if (admitted instanceof AdmissionResult.Denied denied) {
-			Refusal refusal = new Refusal(denied.status(), denied.message());
+			Refusal refusal = new Refusal(denied.status(), denied.message()).by(Refusal.Step.ADMISSION, null);
 			return Mono.error(new HandshakeRefusedException(refusal));
 		}
 		Admission admission = (Admission) admitted;
@@ -86,11 +87,10 @@ public final class UpgradeFlow {
 				return Mono.error(new HandshakeRefusedException(refusal));
 			}
 			if (!this.policies.upstreams().allows(request.upstreamUri())) {
-				logger.warn("Upgrade refused on " + route + ": upstream "
-						+ EdgeRoute.describe(request.upstreamUri()) + " is outside wsedge.upstream-policy: "
-						+ this.policies.upstreams().refusal(request.upstreamUri()));
-				return Mono.error(new HandshakeRefusedException(
-						new Refusal(403, "Forbidden: upstream not allowed")));
+				return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: upstream not allowed")
+					.by(Refusal.Step.UPSTREAM_POLICY, "upstream " + EdgeRoute.describe(request.upstreamUri())
+							+ " is outside wsedge.upstream-policy: "
+							+ this.policies.upstreams().refusal(request.upstreamUri()))));
 			}
 			return dial(route, request, admission, loop);
 		})).doOnError((failure) -> admission.release()).doOnCancel(admission::release);
@@ -116,13 +116,13 @@ public final class UpgradeFlow {
 					}))
 			.map((upstream) -> new Prepared(request, upstream, admission))
 			.onErrorMap(UpstreamException.class, (failure) -> {
-				logger.warn("Upgrade refused on " + request.route() + ": " + failure.getMessage());
 				String message = switch (failure.status()) {
 					case 502 -> "Bad Gateway: the upstream is unavailable";
 					case 504 -> "Gateway Timeout: the upstream did not answer in time";
 					default -> "The upstream refused the WebSocket handshake";
 				};
-				return new HandshakeRefusedException(new Refusal(failure.status(), message, failure.headers()));
+				return new HandshakeRefusedException(new Refusal(failure.status(), message, failure.headers())
+					.by(Refusal.Step.UPSTREAM, failure.getMessage()));
 			});
 	}
 
@@ -139,10 +139,12 @@ public final class UpgradeFlow {
 		String subprotocol = prepared.upstream().subprotocol();
 		Refusal refusal = null;
 		if (subprotocol != null && !request.subprotocols().contains(subprotocol)) {
-			refusal = new Refusal(502, "Bad Gateway: the upstream selected a subprotocol the client did not offer");
+			refusal = new Refusal(502, "Bad Gateway: the upstream selected a subprotocol the client did not offer")
+				.by(Refusal.Step.SUBPROTOCOL, "upstream selected " + subprotocol);
 		}
 		else if (this.engine.isDraining()) {
-			refusal = new Refusal(503, "Service Unavailable: the server is shutting down");
+			refusal = new Refusal(503, "Service Unavailable: the server is shutting down").by(Refusal.Step.DRAIN,
+					null);
 		}
 		if (refusal != null) {
 			prepared.abandon();
@@ -158,6 +160,30 @@ public final class UpgradeFlow {
 			prepared.abandon();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Counts a refused upgrade and logs it, in one line at DEBUG: a refusal is an answer to a client, which any
+	 * client can cause, not a fault of the edge. Called by the server adapter as it answers.
+	 * @param route the route
+	 * @param client the client's address, or {@code null}
+	 * @param refusal the answer
+	 */
+	public void refused(EdgeRoute route, InetSocketAddress client, Refusal refusal) {
+		route.metrics().handshake(false, refusal.status());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Upgrade refused: route=" + route.id() + " client=" + address(client) + " status="
+					+ refusal.status() + " by=" + refusal.by().tagValue()
+					+ ((refusal.detail() != null) ? " detail=\"" + refusal.detail() + "\"" : ""));
+		}
+	}
+
+	static String address(InetSocketAddress address) {
+		if (address == null) {
+			return "-";
+		}
+		return (address.getAddress() != null) ? address.getAddress().getHostAddress() + ":" + address.getPort()
+				: address.getHostString() + ":" + address.getPort();
 	}
 
 	/**
