@@ -423,7 +423,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		metrics().violation(kind);
 		if (!this.closing) {
 			this.closing = true;
-			this.initiator = initiatorOf(side);
+			// A message over the limit is the edge's decision, as when the edge's own limit refuses it (Relay);
+			// a broken frame is the side's doing.
+			this.initiator = (kind == ClosePolicyKind.PAYLOAD_TOO_BIG) ? CloseInitiator.EDGE : initiatorOf(side);
 		}
 		this.awaitingAnswer = null;
 		broken.record(toBroken);

@@ -110,6 +110,9 @@ final class Relay {
 
 	private long refilledAt;
 
+	/** Whether the last message from this side was over the rate: one violation per run of such messages. */
+	private boolean overRateEpisode;
+
 	long messages;
 
 	long bytes;
@@ -323,7 +326,10 @@ final class Relay {
 
 	private void overRate() {
 		if (this.dropOverRate) {
-			this.session.metrics().violation(ClosePolicyKind.RATE_LIMIT);
+			if (!this.overRateEpisode) {
+				this.overRateEpisode = true;
+				this.session.metrics().violation(ClosePolicyKind.RATE_LIMIT);
+			}
 			this.session.metrics().dropped(this.from, ClosePolicyKind.RATE_LIMIT.key());
 		}
 		else {
@@ -337,6 +343,7 @@ final class Relay {
 		this.refilledAt = now;
 		if (this.tokens >= 1) {
 			this.tokens -= 1;
+			this.overRateEpisode = false;
 			return true;
 		}
 		return false;
