@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -32,6 +33,10 @@ import org.springframework.web.reactive.HandlerMapping;
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.logging.AccessLog;
+import io.wsedge.observation.EdgeObservations;
+import io.wsedge.observation.SessionObservationConvention;
+import io.wsedge.observation.UpgradeObservationConvention;
+import io.wsedge.observation.UpstreamConnectObservationConvention;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeClosePoliciesProperties.Policy;
@@ -72,6 +77,21 @@ public final class WsEdgeAutoConfiguration {
 		// A quarter of the heap by default: room for the sessions' buffers, and for everything else.
 		long maxTotalBufferedBytes = (budget != null) ? budget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
 		return new EdgeEngine(listeners.orderedStream().toList(), limits.getMaxConnections(), maxTotalBufferedBytes);
+	}
+
+	/**
+	 * The edge's observations ({@code wsedge.upgrade}, {@code wsedge.upstream.connect}, {@code wsedge.session}) on
+	 * the application's {@code ObservationRegistry}, with the convention beans that replace the defaults; none
+	 * without a registry.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	EdgeObservations wsEdgeObservations(ObjectProvider<ObservationRegistry> registry,
+			ObjectProvider<UpgradeObservationConvention> upgrade,
+			ObjectProvider<UpstreamConnectObservationConvention> connect,
+			ObjectProvider<SessionObservationConvention> session) {
+		return new EdgeObservations(registry.getIfAvailable(() -> ObservationRegistry.NOOP), upgrade.getIfAvailable(),
+				connect.getIfAvailable(), session.getIfAvailable());
 	}
 
 	@Bean
@@ -122,7 +142,8 @@ public final class WsEdgeAutoConfiguration {
 			ObjectProvider<ClientFrameInterceptor> clientInterceptors,
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
 			ObjectProvider<UpgradeInterceptor> upgradeInterceptors, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics) {
+			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics,
+			EdgeObservations observations) {
 		WsEdgeRouteFactory.InterceptorBeans interceptors = new WsEdgeRouteFactory.InterceptorBeans();
 		interceptors.add(ClientFrameInterceptor.class, clientInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(ClientFrameInterceptor.class));
@@ -133,6 +154,7 @@ public final class WsEdgeAutoConfiguration {
 		return new WsEdgeRouteFactory(properties, closePolicies(closePolicies), policies.upstreams(), interceptors,
 				sslBundles.getIfAvailable(), upstreamHttpClient(resourceFactory.getIfAvailable()),
 				metrics.getIfAvailable(() -> EdgeMetrics.NONE))
+			.observations(observations)
 			.build();
 	}
 
@@ -204,8 +226,9 @@ public final class WsEdgeAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WsEdgeHandlerMapping wsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
-			return new WsEdgeHandlerMapping(routes, engine, policies);
+		WsEdgeHandlerMapping wsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies,
+				EdgeObservations observations) {
+			return new WsEdgeHandlerMapping(routes, engine, policies, observations);
 		}
 
 		/**

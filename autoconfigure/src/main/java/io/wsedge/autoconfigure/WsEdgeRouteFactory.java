@@ -42,6 +42,7 @@ import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.engine.Side;
 import io.wsedge.netty.UpstreamConnector;
+import io.wsedge.observation.EdgeObservations;
 
 /**
  * Turns {@code wsedge.routes} into the engine's routes, checking every value on the way: a bad value stops
@@ -65,6 +66,8 @@ final class WsEdgeRouteFactory {
 
 	private final UpstreamPolicy upstreamPolicy;
 
+	private EdgeObservations observations = EdgeObservations.NOOP;
+
 	WsEdgeRouteFactory(WsEdgeProperties properties, ClosePolicies closePolicies, UpstreamPolicy upstreamPolicy,
 			InterceptorBeans interceptors, SslBundles sslBundles, HttpClient httpClient, EdgeMetrics metrics) {
 		this.properties = properties;
@@ -74,6 +77,16 @@ final class WsEdgeRouteFactory {
 		this.sslBundles = sslBundles;
 		this.httpClient = httpClient;
 		this.metrics = metrics;
+	}
+
+	/**
+	 * Sets the observations each route's connector reports its dial attempts to.
+	 * @param observations the edge's observations
+	 * @return this factory
+	 */
+	WsEdgeRouteFactory observations(EdgeObservations observations) {
+		this.observations = observations;
+		return this;
 	}
 
 	EdgeRoutes build() {
@@ -140,7 +153,7 @@ final class WsEdgeRouteFactory {
 							route.getCompression().getUpstream(), prefix + ".compression.upstream"));
 			edgeRoute.compressedPassThrough(
 					WsEdgePropertiesMapper.passThrough(this.properties.getCompression(), route.getCompression()));
-			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
+			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy, this.observations)));
 			logRoute(edgeRoute, route.getInterceptors(), prefix);
 		}
 		return new EdgeRoutes(routes);

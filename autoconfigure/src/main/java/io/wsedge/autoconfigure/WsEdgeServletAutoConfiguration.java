@@ -23,6 +23,7 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.observation.EdgeObservations;
 import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 
 /**
@@ -39,8 +40,9 @@ public final class WsEdgeServletAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WsEdgeServletHandlerMapping wsEdgeServletHandlerMapping(EdgeRoutes routes, EdgeEngine engine,
-			EdgePolicies policies) {
-		return new WsEdgeServletHandlerMapping(routes, engine, policies);
+			EdgePolicies policies, ObjectProvider<EdgeObservations> observations) {
+		return new WsEdgeServletHandlerMapping(routes, engine, policies,
+				observations.getIfAvailable(() -> EdgeObservations.NOOP));
 	}
 
 	@Configuration(proxyBeanMethods = false)

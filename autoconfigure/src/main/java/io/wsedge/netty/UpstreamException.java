@@ -28,6 +28,19 @@ public class UpstreamException extends RuntimeException {
 	}
 
 	/**
+	 * The outcome of the dial, as the {@code wsedge.upstream.connect} timer tags it: {@code unreachable} (502),
+	 * {@code timeout} (504) or {@code refused} (the upstream's status, or 403 from the upstream policy).
+	 * @return the outcome
+	 */
+	public String outcome() {
+		return switch (this.status) {
+			case 502 -> "unreachable";
+			case 504 -> "timeout";
+			default -> "refused";
+		};
+	}
+
+	/**
 	 * Headers of the upstream's refusal worth passing on ({@code WWW-Authenticate}, {@code Retry-After}).
 	 * @return the headers, possibly empty
 	 */

@@ -8,9 +8,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.http.HttpHeaders;
 
+import io.micrometer.observation.Observation;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.wsedge.engine.Admission;
@@ -22,6 +24,7 @@ import io.wsedge.engine.ProxySession;
 import io.wsedge.engine.RouteMetrics;
 import io.wsedge.engine.UpstreamDialer.Upstream;
 import io.wsedge.netty.UpstreamException;
+import io.wsedge.observation.EdgeObservations;
 import io.wsedge.policy.EdgePolicies;
 
 /**
@@ -43,9 +46,16 @@ public final class UpgradeFlow {
 
 	private final EdgePolicies policies;
 
+	private final EdgeObservations observations;
+
 	public UpgradeFlow(EdgeEngine engine, EdgePolicies policies) {
+		this(engine, policies, EdgeObservations.NOOP);
+	}
+
+	public UpgradeFlow(EdgeEngine engine, EdgePolicies policies, EdgeObservations observations) {
 		this.engine = engine;
 		this.policies = policies;
+		this.observations = observations;
 	}
 
 	/**
@@ -62,6 +72,24 @@ public final class UpgradeFlow {
 	 */
 	public Mono<Prepared> prepare(EdgeRoute route, String method, URI uri, HttpHeaders headers,
 			InetSocketAddress peer, Principal principal, boolean secure, EventLoop loop) {
+		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
+		Observation upgrade = this.observations.upgrade(route.id(), headers, client);
+		return prepare(route, method, uri, headers, peer, client, principal, secure, loop, upgrade)
+			.doOnError((failure) -> {
+				if (failure instanceof HandshakeRefusedException refused) {
+					EdgeObservations.answered(upgrade, refused.refusal().status(), refused.refusal());
+				}
+				else {
+					upgrade.error(failure);
+					EdgeObservations.cancelled(upgrade);
+				}
+			})
+			.doOnCancel(() -> EdgeObservations.cancelled(upgrade));
+	}
+
+	private Mono<Prepared> prepare(EdgeRoute route, String method, URI uri, HttpHeaders headers,
+			InetSocketAddress peer, InetSocketAddress client, Principal principal, boolean secure, EventLoop loop,
+			Observation upgrade) {
 		Refusal invalid = Handshakes.validate(method, headers);
 		if (invalid != null) {
 			return Mono.error(new HandshakeRefusedException(invalid.by(Refusal.Step.HANDSHAKE, null)));
@@ -70,7 +98,6 @@ public final class UpgradeFlow {
 			return Mono.error(new HandshakeRefusedException(new Refusal(403, "Forbidden: origin not allowed")
 				.by(Refusal.Step.ORIGIN, "origin " + headers.getOrigin())));
 		}
-		InetSocketAddress client = this.policies.clients().resolve(peer, headers);
 		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null);
 		if (admitted instanceof AdmissionResult.Denied denied) {
 			Refusal refusal = new Refusal(denied.status(), denied.message()).by(Refusal.Step.ADMISSION, null);
@@ -92,13 +119,19 @@ public final class UpgradeFlow {
 							+ " is outside wsedge.upstream-policy: "
 							+ this.policies.upstreams().refusal(request.upstreamUri()))));
 			}
-			return dial(route, request, admission, loop);
+			return dial(route, request, admission, loop, upgrade);
 		})).doOnError((failure) -> admission.release()).doOnCancel(admission::release);
 	}
 
-	private Mono<Prepared> dial(EdgeRoute route, UpgradeRequest request, Admission admission, EventLoop loop) {
+	private Mono<Prepared> dial(EdgeRoute route, UpgradeRequest request, Admission admission, EventLoop loop,
+			Observation upgrade) {
 		Mono<Upstream> connect = Mono.defer(() -> route.dialer()
 			.dial(route, request.upstreamUri(), request.upstreamHeaders(), request.subprotocolOffer()));
+		if (!upgrade.isNoop()) {
+			EdgeObservations.upstreamTarget(upgrade, EdgeRoute.describe(request.upstreamUri()));
+			// Each dial attempt's observation is a child of the upgrade's.
+			connect = connect.contextWrite(Context.of(EdgeObservations.UPGRADE_KEY, upgrade));
+		}
 		if (loop != null && !loop.inEventLoop()) {
 			// Dialled from the client's loop, the upstream connection is placed on it too (Reactor Netty's
 			// colocation), so both legs of the session share one thread.
@@ -108,13 +141,9 @@ public final class UpgradeFlow {
 		long[] started = new long[1];
 		return connect.doOnSubscribe((subscription) -> started[0] = System.nanoTime())
 			.doOnNext((upstream) -> metrics.upstreamConnect(System.nanoTime() - started[0], "success"))
-			.doOnError(UpstreamException.class, (failure) -> metrics.upstreamConnect(System.nanoTime() - started[0],
-					switch (failure.status()) {
-						case 502 -> "unreachable";
-						case 504 -> "timeout";
-						default -> "refused";
-					}))
-			.map((upstream) -> new Prepared(request, upstream, admission))
+			.doOnError(UpstreamException.class,
+					(failure) -> metrics.upstreamConnect(System.nanoTime() - started[0], failure.outcome()))
+			.map((upstream) -> new Prepared(request, upstream, admission, upgrade))
 			.onErrorMap(UpstreamException.class, (failure) -> {
 				String message = switch (failure.status()) {
 					case 502 -> "Bad Gateway: the upstream is unavailable";
@@ -147,6 +176,7 @@ public final class UpgradeFlow {
 					null);
 		}
 		if (refusal != null) {
+			EdgeObservations.answered(prepared.observation(), refusal.status(), refusal);
 			prepared.abandon();
 			throw new HandshakeRefusedException(refusal);
 		}
@@ -154,7 +184,7 @@ public final class UpgradeFlow {
 			ProxySession session = new ProxySession(this.engine, request.route(), request.remoteAddress(),
 					request.uri(), request.requestHeaders(), request.principal().orElse(null),
 					request.attributesIfAny());
-			return new Accepted(prepared, session, subprotocol);
+			return new Accepted(prepared, session, subprotocol, this.observations);
 		}
 		catch (RuntimeException ex) {
 			prepared.abandon();
@@ -192,13 +222,15 @@ public final class UpgradeFlow {
 	 * @param request the upgrade request
 	 * @param upstream the connected upstream
 	 * @param admission the upgrade's place under the connection caps
+	 * @param observation the upgrade's {@code wsedge.upgrade} observation, not stopped yet
 	 */
-	public record Prepared(UpgradeRequest request, Upstream upstream, Admission admission) {
+	public record Prepared(UpgradeRequest request, Upstream upstream, Admission admission, Observation observation) {
 
 		/**
 		 * Gives up an upgrade that will not become a session.
 		 */
 		public void abandon() {
+			EdgeObservations.cancelled(this.observation);
 			this.upstream.abort();
 			this.admission.release();
 		}
@@ -211,8 +243,10 @@ public final class UpgradeFlow {
 	 * @param prepared the prepared upgrade
 	 * @param session the session, not started yet
 	 * @param subprotocol the subprotocol to answer the client with, or {@code null}
+	 * @param observations the observations that follow the session
 	 */
-	public record Accepted(Prepared prepared, ProxySession session, String subprotocol) {
+	public record Accepted(Prepared prepared, ProxySession session, String subprotocol,
+			EdgeObservations observations) {
 
 		/**
 		 * Starts the session once the client's upgrade is complete and binds the upstream leg to it; the
@@ -222,6 +256,9 @@ public final class UpgradeFlow {
 		 */
 		public void start(Leg client, EventExecutor executor) {
 			this.session.route().metrics().handshake(true, 101);
+			Observation upgrade = this.prepared.observation();
+			EdgeObservations.answered(upgrade, 101, null);
+			this.observations.session(this.session.routeId(), this.session.id(), this.session.end(), upgrade);
 			this.session.start(client, this.prepared.upstream().leg(), this.subprotocol, this.prepared.admission());
 			this.prepared.upstream().bind(this.session, executor);
 		}
