@@ -237,8 +237,8 @@ public final class WsEdgeAutoConfiguration {
 		 */
 		@Bean
 		@ConditionalOnMissingBean
-		UpgradeObservationPredicate wsEdgeUpgradeObservationPredicate(EdgeRoutes routes) {
-			return new UpgradeObservationPredicate(routes);
+		UpgradeObservationPredicate wsEdgeUpgradeObservationPredicate(ObjectProvider<EdgeRoutes> routes) {
+			return new UpgradeObservationPredicate(routes::getObject);
 		}
 
 	}

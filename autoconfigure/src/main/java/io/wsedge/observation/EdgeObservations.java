@@ -135,11 +135,21 @@ public final class EdgeObservations {
 		if (this.registry.isNoop()) {
 			return Observation.NOOP;
 		}
-		return Observation
-			.createNotStarted(this.connect, DEFAULT_CONNECT,
-					() -> new UpstreamConnectObservationContext(routeId, target, headers), this.registry)
-			.parentObservation(parent)
-			.start();
+		if (parent == null || parent.isNoop()) {
+			return Observation
+				.createNotStarted(this.connect, DEFAULT_CONNECT,
+						() -> new UpstreamConnectObservationContext(routeId, target, headers), this.registry)
+				.start();
+		}
+		// In the parent's scope: a tracer prefers the thread's current span to the parent observation's, and on
+		// the servlet stack the thread may hold another (a security filter's, the servlet request's).
+		try (Observation.Scope scope = parent.openScope()) {
+			return Observation
+				.createNotStarted(this.connect, DEFAULT_CONNECT,
+						() -> new UpstreamConnectObservationContext(routeId, target, headers), this.registry)
+				.parentObservation(parent)
+				.start();
+		}
 	}
 
 	/**
@@ -171,10 +181,16 @@ public final class EdgeObservations {
 			return;
 		}
 		SessionObservationContext context = new SessionObservationContext(routeId, sessionId);
-		Observation observation = Observation
-			.createNotStarted(this.session, DEFAULT_SESSION, () -> context, this.registry)
-			.parentObservation(parent.isNoop() ? null : parent)
-			.start();
+		Observation observation = Observation.createNotStarted(this.session, DEFAULT_SESSION, () -> context,
+				this.registry);
+		if (parent.isNoop()) {
+			observation.start();
+		}
+		else {
+			try (Observation.Scope scope = parent.openScope()) {
+				observation.parentObservation(parent).start();
+			}
+		}
 		end.whenComplete((summary, failure) -> {
 			context.setSummary(summary);
 			if (failure != null) {
