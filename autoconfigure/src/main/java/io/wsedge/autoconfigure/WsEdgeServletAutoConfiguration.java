@@ -24,6 +24,7 @@ import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoutes;
 import io.wsedge.observation.EdgeObservations;
+import io.wsedge.server.servlet.ServletUpgradeObservationPredicate;
 import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 
 /**
@@ -43,6 +44,16 @@ public final class WsEdgeServletAutoConfiguration {
 			EdgePolicies policies, ObjectProvider<EdgeObservations> observations) {
 		return new WsEdgeServletHandlerMapping(routes, engine, policies,
 				observations.getIfAvailable(() -> EdgeObservations.NOOP));
+	}
+
+	/**
+	 * Boot's observation registry applies every {@code ObservationPredicate} bean; this one keeps the upgrades on
+	 * the edge's routes out of {@code http.server.requests} (they are observed as {@code wsedge.upgrade}).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ServletUpgradeObservationPredicate wsEdgeServletUpgradeObservationPredicate(ObjectProvider<EdgeRoutes> routes) {
+		return new ServletUpgradeObservationPredicate(routes::getObject);
 	}
 
 	@Configuration(proxyBeanMethods = false)
