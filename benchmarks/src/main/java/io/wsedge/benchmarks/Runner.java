@@ -68,6 +68,9 @@ final class Runner {
 
 	private boolean jfr;
 
+	/** Whether to run the scenarios again with the edge's observations on. */
+	private boolean observations;
+
 	/** The edge's measured windows since it started, profiled from its recording when it stops. */
 	private final List<Profiled> profiled = new ArrayList<>();
 
@@ -123,6 +126,17 @@ final class Runner {
 	 */
 	Runner jfr(boolean jfr) {
 		this.jfr = jfr;
+		return this;
+	}
+
+	/**
+	 * Runs the scenarios again on an edge whose {@code wsedge.*} observations are on (per message nothing is
+	 * observed), as target {@code edge} in rows {@code <scenario>+observed}; the plain pass runs with them off.
+	 * @param observations whether to add the pass
+	 * @return this runner
+	 */
+	Runner observations(boolean observations) {
+		this.observations = observations;
 		return this;
 	}
 
@@ -230,6 +244,16 @@ final class Runner {
 					}
 				}
 			}
+			if (this.observations) {
+				// The plain edge with its observations on: per-message CPU beside the plain pass's.
+				stopEdge();
+				startEdge(upstreamPort, Mode.OBSERVED);
+				Target edge = targets(direct, null).get(1);
+				warmUp(client, List.of(edge), false);
+				for (Scenario scenario : this.settings.trafficScenarios()) {
+					record(measure(client, scenario, scenario.id() + "+observed", edge));
+				}
+			}
 			if (this.settings.servlet()) {
 				// The same edge on Spring MVC and Tomcat (the servlet adapter over the same engine).
 				stopEdge();
@@ -288,6 +312,9 @@ final class Runner {
 		}
 		else if (mode == Mode.SERVLET) {
 			args.add("--servlet");
+		}
+		else if (mode == Mode.OBSERVED) {
+			args.add("--observations");
 		}
 		List<String> jvm = new ArrayList<>(this.settings.edgeJvm());
 		if (this.jfr) {
@@ -584,7 +611,7 @@ final class Runner {
 	/** How the edge runs. */
 	private enum Mode {
 
-		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET
+		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, OBSERVED
 
 	}
 
