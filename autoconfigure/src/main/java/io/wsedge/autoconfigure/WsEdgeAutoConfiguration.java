@@ -34,6 +34,7 @@ import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.logging.AccessLog;
 import io.wsedge.observation.EdgeObservations;
+import io.wsedge.observation.MessageObservationConvention;
 import io.wsedge.observation.SessionObservationConvention;
 import io.wsedge.observation.UpgradeObservationConvention;
 import io.wsedge.observation.UpstreamConnectObservationConvention;
@@ -86,12 +87,20 @@ public final class WsEdgeAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	EdgeObservations wsEdgeObservations(ObjectProvider<ObservationRegistry> registry,
+	EdgeObservations wsEdgeObservations(WsEdgeProperties properties, ObjectProvider<ObservationRegistry> registry,
 			ObjectProvider<UpgradeObservationConvention> upgrade,
 			ObjectProvider<UpstreamConnectObservationConvention> connect,
-			ObjectProvider<SessionObservationConvention> session) {
-		return new EdgeObservations(registry.getIfAvailable(() -> ObservationRegistry.NOOP), upgrade.getIfAvailable(),
-				connect.getIfAvailable(), session.getIfAvailable());
+			ObjectProvider<SessionObservationConvention> session,
+			ObjectProvider<MessageObservationConvention> message) {
+		EdgeObservations observations = new EdgeObservations(registry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				upgrade.getIfAvailable(), connect.getIfAvailable(), session.getIfAvailable());
+		WsEdgeProperties.Observations settings = properties.getObservations();
+		double ratio = settings.getMessagesSamplingRatio();
+		if (!(ratio >= 0 && ratio <= 1)) {
+			throw new InvalidConfigurationPropertyValueException("wsedge.observations.messages-sampling-ratio", ratio,
+					"A share of messages, from 0 (none) to 1 (all).");
+		}
+		return settings.isMessages() ? observations.withMessages(message.getIfAvailable(), ratio) : observations;
 	}
 
 	@Bean

@@ -131,6 +131,16 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
+	 * Observes every message of the session ({@code wsedge.observations.messages}); called before
+	 * {@link #start}, on the thread that starts it.
+	 * @param observer the observer of both directions' messages
+	 */
+	public void observeMessages(MessageObserver observer) {
+		this.client.relay.observer = observer;
+		this.upstream.relay.observer = observer;
+	}
+
+	/**
 	 * Starts relaying between two connected legs. Must be called on the client leg's executor.
 	 * @param client the client leg
 	 * @param upstream the upstream leg, on the same executor

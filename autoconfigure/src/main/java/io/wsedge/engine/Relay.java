@@ -110,6 +110,12 @@ final class Relay {
 
 	private long refilledAt;
 
+	/** Observes each message, or {@code null} (the default): set before the session starts. */
+	MessageObserver observer;
+
+	/** The observation of the message in the chain now, or {@code null}. */
+	private Object observed;
+
 	/** Whether the last message from this side was over the rate: one violation per run of such messages. */
 	private boolean overRateEpisode;
 
@@ -359,14 +365,19 @@ final class Relay {
 			this.backlogBytes += queued.size();
 			return;
 		}
+		if (this.observer != null) {
+			this.observed = this.observer.start(this.from, message.type(), message.size());
+		}
 		if (this.context == null) {
 			forward(message, null);
+			observed("forwarded", null);
 		}
 		else if (this.droppingFragments && message.fragmentIndex() > 0) {
 			// The rest of a message whose first fragment an interceptor dropped; control frames between its
 			// fragments (RFC 6455 §5.4) still run the chain.
 			this.droppingFragments = !message.isFinal();
 			message.release();
+			observed("dropped", null);
 		}
 		else {
 			this.context.begin(message);
@@ -406,6 +417,7 @@ final class Relay {
 				meter.error();
 				context.end();
 				message.release();
+				observed("failed", ex);
 				this.session.interceptorFailed(interceptor.name(), ex);
 				return;
 			}
@@ -426,18 +438,30 @@ final class Relay {
 				this.droppingFragments = !message.isFinal();
 				message.release();
 				this.session.metrics().dropped(this.from, "interceptor");
+				observed("dropped", null);
 			}
 			case CLOSE -> {
 				CloseStatus toClient = context.clientClose();
 				CloseStatus toUpstream = context.upstreamClose();
 				context.end();
 				message.release();
+				observed("closed", null);
 				this.session.closeByEdge(toClient, toUpstream);
 			}
 			case FORWARD -> {
 				forward(message, context);
 				context.end();
+				observed("forwarded", null);
 			}
+		}
+	}
+
+	/** Ends the observation of the message in the chain, if any. */
+	private void observed(String outcome, Throwable error) {
+		Object handle = this.observed;
+		if (handle != null) {
+			this.observed = null;
+			this.observer.stop(handle, outcome, error);
 		}
 	}
 
@@ -532,6 +556,7 @@ final class Relay {
 		if (this.session.isEnded()) {
 			this.context.end();
 			message.release();
+			observed("abandoned", null);
 			releaseBacklog();
 			return;
 		}
@@ -539,6 +564,7 @@ final class Relay {
 			interceptor.meter().error();
 			this.context.end();
 			message.release();
+			observed("failed", failure);
 			this.session.interceptorFailed(interceptor.name(), failure);
 		}
 		else {

@@ -2,13 +2,18 @@ package io.wsedge.observation;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.http.HttpHeaders;
 
+import io.wsedge.api.FrameType;
 import io.wsedge.api.SessionSummary;
+import io.wsedge.engine.MessageObserver;
+import io.wsedge.engine.ProxySession;
+import io.wsedge.engine.Side;
 import io.wsedge.upgrade.Refusal;
 
 /**
@@ -35,6 +40,8 @@ public final class EdgeObservations {
 
 	private static final SessionObservationConvention DEFAULT_SESSION = new DefaultSessionObservationConvention();
 
+	private static final MessageObservationConvention DEFAULT_MESSAGE = new DefaultMessageObservationConvention();
+
 	private final ObservationRegistry registry;
 
 	private final UpgradeObservationConvention upgrade;
@@ -42,6 +49,10 @@ public final class EdgeObservations {
 	private final UpstreamConnectObservationConvention connect;
 
 	private final SessionObservationConvention session;
+
+	private final MessageObservationConvention message;
+
+	private final double messageSamplingRatio;
 
 	/**
 	 * Creates the observations of an edge.
@@ -52,10 +63,34 @@ public final class EdgeObservations {
 	 */
 	public EdgeObservations(ObservationRegistry registry, UpgradeObservationConvention upgrade,
 			UpstreamConnectObservationConvention connect, SessionObservationConvention session) {
+		this(registry, upgrade, connect, session, null, 0);
+	}
+
+	private EdgeObservations(ObservationRegistry registry, UpgradeObservationConvention upgrade,
+			UpstreamConnectObservationConvention connect, SessionObservationConvention session,
+			MessageObservationConvention message, double messageSamplingRatio) {
 		this.registry = registry;
 		this.upgrade = upgrade;
 		this.connect = connect;
 		this.session = session;
+		this.message = message;
+		this.messageSamplingRatio = messageSamplingRatio;
+	}
+
+	/**
+	 * Observes messages too ({@code wsedge.message}): each message of a session, from its arrival through the
+	 * interceptor chain, a child of the session's observation; off unless called. Costs an observation per
+	 * message observed, so sample.
+	 * @param convention the convention replacing the default one, or {@code null}
+	 * @param samplingRatio the share of messages observed, from 0 (none) to 1 (all)
+	 * @return observations that observe messages too
+	 */
+	public EdgeObservations withMessages(MessageObservationConvention convention, double samplingRatio) {
+		if (samplingRatio < 0 || samplingRatio > 1) {
+			throw new IllegalArgumentException("The sampling ratio is between 0 and 1, not " + samplingRatio);
+		}
+		return new EdgeObservations(this.registry, this.upgrade, this.connect, this.session, convention,
+				samplingRatio);
 	}
 
 	/**
@@ -170,16 +205,22 @@ public final class EdgeObservations {
 	}
 
 	/**
-	 * Observes a session from now until it ends.
-	 * @param routeId the route
-	 * @param sessionId the session's id
-	 * @param end completed with the session's summary when it ends
+	 * Observes a session from now until it ends, and its messages when {@link #withMessages} asked for them.
+	 * @param session the session, not started yet
 	 * @param parent the observation of the upgrade that opened it
 	 */
-	public void session(String routeId, String sessionId, CompletableFuture<SessionSummary> end, Observation parent) {
+	public void session(ProxySession session, Observation parent) {
 		if (this.registry.isNoop()) {
 			return;
 		}
+		Observation observation = session(session.routeId(), session.id(), session.end(), parent);
+		if (this.messageSamplingRatio > 0 && !observation.isNoop()) {
+			session.observeMessages(new Messages(session.routeId(), session.id(), observation));
+		}
+	}
+
+	private Observation session(String routeId, String sessionId, CompletableFuture<SessionSummary> end,
+			Observation parent) {
 		SessionObservationContext context = new SessionObservationContext(routeId, sessionId);
 		Observation observation = Observation.createNotStarted(this.session, DEFAULT_SESSION, () -> context,
 				this.registry);
@@ -198,6 +239,50 @@ public final class EdgeObservations {
 			}
 			observation.stop();
 		});
+		return observation;
+	}
+
+	/** The messages of one session, sampled; on the session's event loop. */
+	private final class Messages implements MessageObserver {
+
+		private final String routeId;
+
+		private final String sessionId;
+
+		private final Observation session;
+
+		Messages(String routeId, String sessionId, Observation session) {
+			this.routeId = routeId;
+			this.sessionId = sessionId;
+			this.session = session;
+		}
+
+		@Override
+		public Object start(Side from, FrameType type, long size) {
+			double ratio = EdgeObservations.this.messageSamplingRatio;
+			if (ratio < 1 && ThreadLocalRandom.current().nextDouble() >= ratio) {
+				return null;
+			}
+			Observation observation = Observation.createNotStarted(EdgeObservations.this.message, DEFAULT_MESSAGE,
+					() -> new MessageObservationContext(this.routeId, this.sessionId, from, type, size),
+					EdgeObservations.this.registry)
+				.parentObservation(this.session)
+				.start();
+			return observation.isNoop() ? null : observation;
+		}
+
+		@Override
+		public void stop(Object handle, String outcome, Throwable error) {
+			Observation observation = (Observation) handle;
+			if (observation.getContext() instanceof MessageObservationContext context) {
+				context.setOutcome(outcome);
+			}
+			if (error != null) {
+				observation.error(error);
+			}
+			observation.stop();
+		}
+
 	}
 
 }

@@ -258,7 +258,7 @@ public final class UpgradeFlow {
 			this.session.route().metrics().handshake(true, 101);
 			Observation upgrade = this.prepared.observation();
 			EdgeObservations.answered(upgrade, 101, null);
-			this.observations.session(this.session.routeId(), this.session.id(), this.session.end(), upgrade);
+			this.observations.session(this.session, upgrade);
 			this.session.start(client, this.prepared.upstream().leg(), this.subprotocol, this.prepared.admission());
 			this.prepared.upstream().bind(this.session, executor);
 		}

@@ -117,6 +117,8 @@ class TracingIntegrationTests {
 			.containsEntry("close.code.upstream", "4001")
 			.containsEntry("messages.client", "1")
 			.containsEntry("messages.upstream", "1");
+		// wsedge.observations.messages is off by default.
+		assertThat(tracer.getSpans()).noneMatch((span) -> "websocket message echo".equals(span.getName()));
 	}
 
 	@ParameterizedTest
