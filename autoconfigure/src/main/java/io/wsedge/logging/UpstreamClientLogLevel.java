@@ -10,7 +10,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Quiets Reactor Netty's HTTP client logger ({@code reactor.netty.http.client.HttpClientConnect}) to
- * {@code ERROR} unless the application sets a level for it or one of its parent packages.
+ * {@code ERROR} unless the application sets a level for it or one of its parent packages, or turns the edge off
+ * ({@code wsedge.enabled=false}).
  * <p>
  * That logger writes a WARN with a full stack trace for every failed connection ("The connection observed an
  * error") before handing the error to the caller. For the edge's upstream dials the caller is the edge, which
@@ -27,6 +28,9 @@ public final class UpstreamClientLogLevel implements EnvironmentPostProcessor {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!environment.getProperty("wsedge.enabled", Boolean.class, true)) {
+			return;
+		}
 		for (String logger : SET_BY_APPLICATION) {
 			if (environment.containsProperty("logging.level." + logger)) {
 				return;
