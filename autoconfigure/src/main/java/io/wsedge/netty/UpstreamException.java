@@ -41,6 +41,20 @@ public class UpstreamException extends RuntimeException {
 	}
 
 	/**
+	 * Whether the edge refused to dial because an address of the upstream is outside
+	 * {@code wsedge.upstream-policy} (found when its name was resolved), rather than the upstream failing.
+	 * @return whether the upstream policy refused it
+	 */
+	public boolean refusedByPolicy() {
+		for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof PolicyResolverGroup.RefusedAddressException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Headers of the upstream's refusal worth passing on ({@code WWW-Authenticate}, {@code Retry-After}).
 	 * @return the headers, possibly empty
 	 */

@@ -151,7 +151,8 @@ public final class UpgradeFlow {
 					default -> "The upstream refused the WebSocket handshake";
 				};
 				return new HandshakeRefusedException(new Refusal(failure.status(), message, failure.headers())
-					.by(Refusal.Step.UPSTREAM, failure.getMessage()));
+					.by(failure.refusedByPolicy() ? Refusal.Step.UPSTREAM_POLICY : Refusal.Step.UPSTREAM,
+							failure.getMessage()));
 			});
 	}
 

@@ -95,6 +95,7 @@ class UpstreamPolicyIntegrationTests {
 			}
 		}
 		assertThat(output).contains("is outside wsedge.upstream-policy")
+			.contains("status=403 by=upstream-policy")
 			.contains("localhost (127.0.0.1) matches deny rule 127.0.0.1:")
 			.contains("is the unspecified address");
 		assertThat(output).doesNotContain("secret-in-query").doesNotContain(SECRET_HEADER);
