@@ -7,7 +7,7 @@ import io.micrometer.common.KeyValues;
  * The default {@link UpgradeObservationConvention}: observations named {@value #NAME}, with the low-cardinality
  * key values {@code route}, {@code outcome} ({@code accepted}, {@code refused}, {@code cancelled}),
  * {@code status} (the HTTP status, {@code UNKNOWN} if none was sent) and {@code refused.by} (the
- * {@link io.wsedge.upgrade.Refusal.Step step} that refused, {@code none} otherwise), and the high-cardinality
+ * step that refused, {@code none} otherwise), and the high-cardinality
  * ones {@code client.address} and {@code upstream.target}.
  */
 public class DefaultUpgradeObservationConvention implements UpgradeObservationConvention {
@@ -32,7 +32,7 @@ public class DefaultUpgradeObservationConvention implements UpgradeObservationCo
 		return KeyValues.of(KeyValue.of("route", context.getRouteId()), KeyValue.of("outcome", outcome),
 				KeyValue.of("status", (context.getStatus() != 0) ? Integer.toString(context.getStatus()) : "UNKNOWN"),
 				KeyValue.of("refused.by",
-						(context.getRefusedBy() != null) ? context.getRefusedBy().tagValue() : "none"));
+						(context.getRefusedBy() != null) ? context.getRefusedBy() : "none"));
 	}
 
 	@Override

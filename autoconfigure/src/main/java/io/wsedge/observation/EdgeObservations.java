@@ -14,7 +14,6 @@ import io.wsedge.api.SessionSummary;
 import io.wsedge.engine.MessageObserver;
 import io.wsedge.engine.ProxySession;
 import io.wsedge.engine.Side;
-import io.wsedge.upgrade.Refusal;
 
 /**
  * Starts and ends the edge's Micrometer observations: {@code wsedge.upgrade} per upgrade request,
@@ -133,13 +132,14 @@ public final class EdgeObservations {
 	 * Ends an upgrade's observation with its answer; later calls for the same upgrade do nothing.
 	 * @param upgrade the upgrade's observation
 	 * @param status the HTTP status: 101, or the refusal's
-	 * @param refusal the refusal, or {@code null} when accepted
+	 * @param refusedBy the step that refused it ({@code origin}, {@code upstream}, ...), {@code null} when
+	 * accepted
+	 * @param detail why it was refused, or {@code null}
 	 */
-	public static void answered(Observation upgrade, int status, Refusal refusal) {
-		if (upgrade.getContext() instanceof UpgradeObservationContext context
-				&& context.answered(status, (refusal != null) ? refusal.by() : null)) {
-			if (refusal != null && refusal.detail() != null) {
-				upgrade.highCardinalityKeyValue("refusal.detail", refusal.detail());
+	public static void answered(Observation upgrade, int status, String refusedBy, String detail) {
+		if (upgrade.getContext() instanceof UpgradeObservationContext context && context.answered(status, refusedBy)) {
+			if (detail != null) {
+				upgrade.highCardinalityKeyValue("refusal.detail", detail);
 			}
 			upgrade.stop();
 		}

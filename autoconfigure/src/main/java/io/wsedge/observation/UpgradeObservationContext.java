@@ -7,8 +7,6 @@ import io.micrometer.observation.transport.RequestReplyReceiverContext;
 
 import org.springframework.http.HttpHeaders;
 
-import io.wsedge.upgrade.Refusal;
-
 /**
  * The context of a {@code wsedge.upgrade} observation: one upgrade request, from its arrival to the 101 or the
  * refusal. The carrier is the request's headers, so a tracer continues the trace the client sent
@@ -24,7 +22,7 @@ public class UpgradeObservationContext extends RequestReplyReceiverContext<HttpH
 
 	private int status;
 
-	private Refusal.Step refusedBy;
+	private String refusedBy;
 
 	private boolean cancelled;
 
@@ -78,10 +76,11 @@ public class UpgradeObservationContext extends RequestReplyReceiverContext<HttpH
 	}
 
 	/**
-	 * The step that refused the upgrade.
+	 * The step that refused the upgrade, as {@code io.wsedge.upgrade.Refusal.Step#tagValue()} names it
+	 * ({@code origin}, {@code upstream}, ...).
 	 * @return the step, or {@code null} if the upgrade was not refused
 	 */
-	public Refusal.Step getRefusedBy() {
+	public String getRefusedBy() {
 		return this.refusedBy;
 	}
 
@@ -93,7 +92,7 @@ public class UpgradeObservationContext extends RequestReplyReceiverContext<HttpH
 		return this.cancelled;
 	}
 
-	boolean answered(int status, Refusal.Step refusedBy) {
+	boolean answered(int status, String refusedBy) {
 		if (this.status != 0 || this.cancelled) {
 			return false;
 		}

@@ -77,7 +77,7 @@ public final class UpgradeFlow {
 		return prepare(route, method, uri, headers, peer, client, principal, secure, loop, upgrade)
 			.doOnError((failure) -> {
 				if (failure instanceof HandshakeRefusedException refused) {
-					EdgeObservations.answered(upgrade, refused.refusal().status(), refused.refusal());
+					answered(upgrade, refused.refusal());
 				}
 				else {
 					upgrade.error(failure);
@@ -177,7 +177,7 @@ public final class UpgradeFlow {
 					null);
 		}
 		if (refusal != null) {
-			EdgeObservations.answered(prepared.observation(), refusal.status(), refusal);
+			answered(prepared.observation(), refusal);
 			prepared.abandon();
 			throw new HandshakeRefusedException(refusal);
 		}
@@ -207,6 +207,10 @@ public final class UpgradeFlow {
 					+ refusal.status() + " by=" + refusal.by().tagValue()
 					+ ((refusal.detail() != null) ? " detail=\"" + refusal.detail() + "\"" : ""));
 		}
+	}
+
+	private static void answered(Observation upgrade, Refusal refusal) {
+		EdgeObservations.answered(upgrade, refusal.status(), refusal.by().tagValue(), refusal.detail());
 	}
 
 	static String address(InetSocketAddress address) {
@@ -258,7 +262,7 @@ public final class UpgradeFlow {
 		public void start(Leg client, EventExecutor executor) {
 			this.session.route().metrics().handshake(true, 101);
 			Observation upgrade = this.prepared.observation();
-			EdgeObservations.answered(upgrade, 101, null);
+			EdgeObservations.answered(upgrade, 101, null, null);
 			this.observations.session(this.session, upgrade);
 			this.session.start(client, this.prepared.upstream().leg(), this.subprotocol, this.prepared.admission());
 			this.prepared.upstream().bind(this.session, executor);
