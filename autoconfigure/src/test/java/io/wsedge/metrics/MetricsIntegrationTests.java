@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -343,6 +344,15 @@ class MetricsIntegrationTests {
 			.isEqualTo(1);
 		// Nothing was opened on these routes.
 		assertThat(timerCount(MicrometerEdgeMetrics.SESSIONS_DURATION, "route", "dead")).isZero();
+		// The wsedge.upstream.connect observation's own timer (with an error tag) stays out: one meter, as documented.
+		assertThat(registry.find(MicrometerEdgeMetrics.UPSTREAM_CONNECT).meters()).isNotEmpty()
+			.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getKey)
+				.containsExactlyInAnyOrder("route", "outcome"));
+		assertThat(registry.find(MicrometerEdgeMetrics.UPSTREAM_CONNECT + ".active").meters()).isEmpty();
+		// The upgrade's observation is timed by Boot's meter handler, with its refusing step.
+		assertThat(timerCount("wsedge.upgrade", "route", "dead", "outcome", "refused", "status", "502", "refused.by",
+				"upstream"))
+			.isEqualTo(1);
 	}
 
 	private static void assertMoved(Map<String, Double> before, String name, String key, double by) {
