@@ -92,7 +92,8 @@ public class UpgradeObservationContext extends RequestReplyReceiverContext<HttpH
 		return this.cancelled;
 	}
 
-	boolean answered(int status, String refusedBy) {
+	// An answer and a cancellation may race (the servlet stack's wait times out as the dial completes): one wins.
+	synchronized boolean answered(int status, String refusedBy) {
 		if (this.status != 0 || this.cancelled) {
 			return false;
 		}
@@ -101,7 +102,7 @@ public class UpgradeObservationContext extends RequestReplyReceiverContext<HttpH
 		return true;
 	}
 
-	boolean cancel() {
+	synchronized boolean cancel() {
 		if (this.status != 0 || this.cancelled) {
 			return false;
 		}

@@ -71,7 +71,7 @@ public class UpstreamConnectObservationContext extends RequestReplySenderContext
 		return this.status;
 	}
 
-	boolean ended(String outcome, int status) {
+	synchronized boolean ended(String outcome, int status) {
 		if (this.outcome != null) {
 			return false;
 		}
