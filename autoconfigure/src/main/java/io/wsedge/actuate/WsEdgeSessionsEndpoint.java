@@ -9,7 +9,6 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -99,64 +98,88 @@ public class WsEdgeSessionsEndpoint {
 	 * @param id the session id
 	 * @param code the close status, 1000 if {@code null}
 	 * @param reason the close reason, "closed by operator" if {@code null}
-	 * @return 204, or 404 if the session is not open
+	 * @return 204, 404 if the session is not open, or 400 with a {@link Refused} saying why
 	 */
 	@DeleteOperation
-	public WebEndpointResponse<Void> close(@Selector String id, @Nullable Integer code, @Nullable String reason) {
-		int status = checkCode(code);
-		String text = checkReason(reason);
+	public WebEndpointResponse<Object> close(@Selector String id, @Nullable String code, @Nullable String reason) {
+		CloseStatus status;
+		try {
+			status = closeStatus(code, reason);
+		}
+		catch (IllegalArgumentException ex) {
+			return refused(ex.getMessage());
+		}
 		ProxySession session = this.engine.session(id);
 		if (session == null) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
-		session.closeFromOutside(new CloseStatus(status, text));
+		session.closeFromOutside(status);
 		return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
 	}
 
 	/**
 	 * Closes every open session of a route on both sides.
-	 * @param route the route id
+	 * @param route the route id, required
 	 * @param code the close status, 1000 if {@code null}
 	 * @param reason the close reason, "closed by operator" if {@code null}
-	 * @return how many sessions are closing, or 404 if no route has that id
+	 * @return how many sessions are closing, 404 if no route has that id, or 400 with a {@link Refused} saying
+	 * why
 	 */
 	@DeleteOperation
-	public WebEndpointResponse<ClosedDescriptor> closeRoute(String route, @Nullable Integer code,
+	public WebEndpointResponse<Object> closeRoute(@Nullable String route, @Nullable String code,
 			@Nullable String reason) {
-		int status = checkCode(code);
-		String text = checkReason(reason);
+		if (route == null || route.isEmpty()) {
+			// Closing every session of the edge at once is not offered.
+			return refused("The route parameter is required: DELETE /actuator/wsedgesessions?route=ID closes "
+					+ "the sessions of one route");
+		}
+		CloseStatus status;
+		try {
+			status = closeStatus(code, reason);
+		}
+		catch (IllegalArgumentException ex) {
+			return refused(ex.getMessage());
+		}
 		if (this.routes.find(route) == null) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		int closed = 0;
 		for (ProxySession session : this.engine.sessions()) {
 			if (route.equals(session.routeId())) {
-				session.closeFromOutside(new CloseStatus(status, text));
+				session.closeFromOutside(status);
 				closed++;
 			}
 		}
 		return new WebEndpointResponse<>(new ClosedDescriptor(route, closed));
 	}
 
-	private static int checkCode(@Nullable Integer code) {
-		int status = (code != null) ? code : DEFAULT_CODE;
-		if (!CloseCodes.isSendable(status)) {
-			throw new InvalidEndpointRequestException("Close status " + status + " may not be sent",
-					"Close status " + status + " may not be sent; use 1000-1003, 1007-1014 or 3000-4999");
-		}
-		return status;
+	private static WebEndpointResponse<Object> refused(String error) {
+		return new WebEndpointResponse<>(new Refused(error), WebEndpointResponse.STATUS_BAD_REQUEST);
 	}
 
-	private static String checkReason(@Nullable String reason) {
-		if (reason == null) {
-			return DEFAULT_REASON;
+	private static CloseStatus closeStatus(@Nullable String code, @Nullable String reason) {
+		int status = DEFAULT_CODE;
+		if (code != null) {
+			try {
+				status = Integer.parseInt(code.trim());
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("Close status '" + code + "' is not a number");
+			}
 		}
-		try {
-			return CloseCodes.requireValidReason(reason);
+		if (!CloseCodes.isSendable(status)) {
+			throw new IllegalArgumentException(
+					"Close status " + status + " may not be sent; use 1000-1003, 1007-1014 or 3000-4999");
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
-		}
+		return new CloseStatus(status, (reason != null) ? CloseCodes.requireValidReason(reason) : DEFAULT_REASON);
+	}
+
+	/**
+	 * Why a request to close sessions was refused (400); nothing was closed.
+	 *
+	 * @param error what is wrong with the request
+	 */
+	public record Refused(String error) implements OperationResponseBody {
 	}
 
 	/**

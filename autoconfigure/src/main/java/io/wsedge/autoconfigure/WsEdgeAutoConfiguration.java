@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
@@ -33,6 +34,12 @@ import org.springframework.web.reactive.HandlerMapping;
 import io.wsedge.api.ClientFrameInterceptor;
 import io.wsedge.auth.TokenAuthenticator;
 import io.wsedge.api.SessionEndListener;
+import io.wsedge.logging.AccessLog;
+import io.wsedge.observation.EdgeObservations;
+import io.wsedge.observation.MessageObservationConvention;
+import io.wsedge.observation.SessionObservationConvention;
+import io.wsedge.observation.UpgradeObservationConvention;
+import io.wsedge.observation.UpstreamConnectObservationConvention;
 import io.wsedge.api.UpgradeInterceptor;
 import io.wsedge.api.UpstreamFrameInterceptor;
 import io.wsedge.autoconfigure.WsEdgeClosePoliciesProperties.Policy;
@@ -81,6 +88,35 @@ public final class WsEdgeAutoConfiguration {
 		return engine;
 	}
 
+	/**
+	 * The edge's observations ({@code wsedge.upgrade}, {@code wsedge.upstream.connect}, {@code wsedge.session}) on
+	 * the application's {@code ObservationRegistry}, with the convention beans that replace the defaults; none
+	 * without a registry.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	EdgeObservations wsEdgeObservations(WsEdgeProperties properties, ObjectProvider<ObservationRegistry> registry,
+			ObjectProvider<UpgradeObservationConvention> upgrade,
+			ObjectProvider<UpstreamConnectObservationConvention> connect,
+			ObjectProvider<SessionObservationConvention> session,
+			ObjectProvider<MessageObservationConvention> message) {
+		EdgeObservations observations = new EdgeObservations(registry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				upgrade.getIfAvailable(), connect.getIfAvailable(), session.getIfAvailable());
+		WsEdgeProperties.Observations settings = properties.getObservations();
+		double ratio = settings.getMessagesSamplingRatio();
+		if (!(ratio >= 0 && ratio <= 1)) {
+			throw new InvalidConfigurationPropertyValueException("wsedge.observations.messages-sampling-ratio", ratio,
+					"A share of messages, from 0 (none) to 1 (all).");
+		}
+		return settings.isMessages() ? observations.withMessages(message.getIfAvailable(), ratio) : observations;
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("wsedge.access-log.enabled")
+	AccessLog wsEdgeAccessLog() {
+		return new AccessLog();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	EdgePolicies wsEdgePolicies(WsEdgeProperties properties) {
@@ -124,7 +160,8 @@ public final class WsEdgeAutoConfiguration {
 			ObjectProvider<UpstreamFrameInterceptor> upstreamInterceptors,
 			ObjectProvider<UpgradeInterceptor> upgradeInterceptors, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ReactorResourceFactory> resourceFactory, ObjectProvider<EdgeMetrics> metrics,
-			ResourceLoader resourceLoader, ObjectProvider<TokenAuthenticator> tokenAuthenticator) {
+			ResourceLoader resourceLoader, ObjectProvider<TokenAuthenticator> tokenAuthenticator,
+			EdgeObservations observations) {
 		WsEdgeRouteFactory.InterceptorBeans interceptors = new WsEdgeRouteFactory.InterceptorBeans();
 		interceptors.add(ClientFrameInterceptor.class, clientInterceptors.orderedStream().toList(),
 				beanFactory.getBeansOfType(ClientFrameInterceptor.class));
@@ -137,6 +174,7 @@ public final class WsEdgeAutoConfiguration {
 				metrics.getIfAvailable(() -> EdgeMetrics.NONE))
 			.resourceLoader(resourceLoader)
 			.tokenAuthenticator(tokenAuthenticator.getIfAvailable())
+			.observations(observations)
 			.build();
 	}
 
@@ -208,8 +246,9 @@ public final class WsEdgeAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WsEdgeHandlerMapping wsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
-			return new WsEdgeHandlerMapping(routes, engine, policies);
+		WsEdgeHandlerMapping wsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies,
+				EdgeObservations observations) {
+			return new WsEdgeHandlerMapping(routes, engine, policies, observations);
 		}
 
 		/**
@@ -218,8 +257,8 @@ public final class WsEdgeAutoConfiguration {
 		 */
 		@Bean
 		@ConditionalOnMissingBean
-		UpgradeObservationPredicate wsEdgeUpgradeObservationPredicate(EdgeRoutes routes) {
-			return new UpgradeObservationPredicate(routes);
+		UpgradeObservationPredicate wsEdgeUpgradeObservationPredicate(ObjectProvider<EdgeRoutes> routes) {
+			return new UpgradeObservationPredicate(routes::getObject);
 		}
 
 	}

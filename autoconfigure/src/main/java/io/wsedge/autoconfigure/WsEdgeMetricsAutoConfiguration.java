@@ -1,6 +1,7 @@
 package io.wsedge.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,6 +34,19 @@ public final class WsEdgeMetricsAutoConfiguration {
 	@ConditionalOnMissingBean(EdgeMetrics.class)
 	MicrometerEdgeMetrics wsEdgeMetrics(MeterRegistry registry) {
 		return new MicrometerEdgeMetrics(registry);
+	}
+
+	/**
+	 * Keeps the {@code wsedge.upstream.connect} timer as documented (tags {@code route} and {@code outcome}), which
+	 * the edge records itself: Boot's meter handler would register a second timer of that name from the
+	 * {@code wsedge.upstream.connect} observation, with an {@code error} tag, and a registry such as Prometheus's
+	 * refuses two meters of one name with different tags.
+	 */
+	@Bean
+	MeterFilter wsEdgeUpstreamConnectObservationMeterFilter() {
+		return MeterFilter.deny((id) -> (id.getName().equals(MicrometerEdgeMetrics.UPSTREAM_CONNECT)
+				&& id.getTag("error") != null)
+				|| id.getName().equals(MicrometerEdgeMetrics.UPSTREAM_CONNECT + ".active"));
 	}
 
 	@Bean

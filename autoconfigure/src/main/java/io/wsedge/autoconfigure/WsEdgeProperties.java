@@ -90,6 +90,18 @@ public class WsEdgeProperties implements EnvironmentAware {
 	private Compression compression = new Compression();
 
 	/**
+	 * One log line per ended session.
+	 */
+	@NestedConfigurationProperty
+	private AccessLog accessLog = new AccessLog();
+
+	/**
+	 * Micrometer observations of the edge beyond upgrades, dials and sessions.
+	 */
+	@NestedConfigurationProperty
+	private Observations observations = new Observations();
+
+	/**
 	 * Refuses configured keys under wsedge that bind to nothing, before anything is bound: a misspelled limit
 	 * would otherwise silently not apply.
 	 * @param environment the environment this bean is bound from
@@ -794,6 +806,41 @@ public class WsEdgeProperties implements EnvironmentAware {
 		 * Messages smaller than this are sent uncompressed on this leg of the route; inherits wsedge.compression.
 		 */
 		private DataSize threshold;
+
+	}
+
+	/**
+	 * The access log: one line per ended session on the logger io.wsedge.access.
+	 */
+	@Getter
+	@Setter
+	public static class AccessLog {
+
+		/**
+		 * Whether every ended session is logged at INFO on the logger io.wsedge.access, in one key=value line
+		 * with its route, client, principal, duration, close codes and counts.
+		 */
+		private boolean enabled = false;
+
+	}
+
+	/**
+	 * Micrometer observations of the edge beyond upgrades, dials and sessions, which are always observed.
+	 */
+	@Getter
+	@Setter
+	public static class Observations {
+
+		/**
+		 * Whether every message is observed (wsedge.message: its way through the interceptor chain, a child of
+		 * its session's observation). Costs an observation, and with a tracer a span, per message observed.
+		 */
+		private boolean messages = false;
+
+		/**
+		 * Share of messages observed when wsedge.observations.messages is on, from 0 (none) to 1 (all).
+		 */
+		private double messagesSamplingRatio = 1.0;
 
 	}
 

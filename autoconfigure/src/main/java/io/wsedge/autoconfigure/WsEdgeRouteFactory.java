@@ -3,6 +3,7 @@ package io.wsedge.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -57,7 +58,9 @@ import io.wsedge.engine.MessageValidator;
 import io.wsedge.engine.NamedInterceptor;
 import io.wsedge.engine.EdgeMetrics;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.engine.Side;
 import io.wsedge.netty.UpstreamConnector;
+import io.wsedge.observation.EdgeObservations;
 import io.wsedge.validation.JsonSchemaValidator;
 import io.wsedge.validation.JsonSchemas;
 
@@ -89,6 +92,8 @@ final class WsEdgeRouteFactory {
 
 	private TokenAuthenticator tokenAuthenticator;
 
+	private EdgeObservations observations = EdgeObservations.NOOP;
+
 	WsEdgeRouteFactory(WsEdgeProperties properties, ClosePolicies closePolicies, UpstreamPolicy upstreamPolicy,
 			InterceptorBeans interceptors, SslBundles sslBundles, HttpClient httpClient, EdgeMetrics metrics) {
 		this.properties = properties;
@@ -117,6 +122,16 @@ final class WsEdgeRouteFactory {
 	 */
 	WsEdgeRouteFactory tokenAuthenticator(TokenAuthenticator tokenAuthenticator) {
 		this.tokenAuthenticator = tokenAuthenticator;
+		return this;
+	}
+
+	/**
+	 * Sets the observations each route's connector reports its dial attempts to.
+	 * @param observations the edge's observations
+	 * @return this factory
+	 */
+	WsEdgeRouteFactory observations(EdgeObservations observations) {
+		this.observations = observations;
 		return this;
 	}
 
@@ -178,10 +193,7 @@ final class WsEdgeRouteFactory {
 					clientInterceptors, upstreamInterceptors,
 					upgradeInterceptors.stream().map((named) -> (UpgradeInterceptor) named.bean()).toList(),
 					this.metrics.route(id), route.getMaxConnections(), originPolicy);
-			logInterceptors(edgeRoute, route.getInterceptors(), prefix,
-					upgradeInterceptors.stream().map(InterceptorBeans.Named::name).toList(),
-					clientInterceptors.stream().map(NamedInterceptor::name).toList(),
-					upstreamInterceptors.stream().map(NamedInterceptor::name).toList());
+			edgeRoute.upgradeChainNames(upgradeInterceptors.stream().map(InterceptorBeans.Named::name).toList());
 			edgeRoute.compression(
 					WsEdgePropertiesMapper.compression(this.properties.getCompression().getClient(),
 							route.getCompression().getClient(), prefix + ".compression.client"),
@@ -198,7 +210,9 @@ final class WsEdgeRouteFactory {
 						WsEdgePropertiesMapper.loadBalancing(route.getLoadBalancer(), prefix + ".load-balancer"),
 						this.metrics.pool(id)));
 			}
-			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy)));
+			routes.add(edgeRoute.dialer(new UpstreamConnector(client(route, prefix), this.upstreamPolicy,
+					this.observations)));
+			logRoute(edgeRoute, route.getInterceptors(), prefix);
 		}
 		return new EdgeRoutes(routes);
 	}
@@ -287,12 +301,12 @@ final class WsEdgeRouteFactory {
 	}
 
 	/**
-	 * One line per route at startup, because an interceptor bean runs on every route unless the route names its
-	 * interceptors ({@code include}) or leaves some out ({@code exclude}), which surprises new users. The upstream
-	 * is shown without its query, which may carry credentials.
+	 * One line per route at startup: where it goes, its effective limits and compression, and the interceptors
+	 * that run on it, because an interceptor bean runs on every route unless the route names its interceptors
+	 * ({@code include}) or leaves some out ({@code exclude}), which surprises new users. The upstream is shown
+	 * without its query, which may carry credentials. The {@code wsedgeroutes} endpoint shows the same in full.
 	 */
-	private static void logInterceptors(EdgeRoute route, Interceptors selection, String prefix, List<String> upgrade,
-			List<String> client, List<String> upstream) {
+	private static void logRoute(EdgeRoute route, Interceptors selection, String prefix) {
 		if (!logger.isInfoEnabled()) {
 			return;
 		}
@@ -306,11 +320,39 @@ final class WsEdgeRouteFactory {
 		if (!selection.getExclude().isEmpty()) {
 			scope += ", except " + selection.getExclude();
 		}
-		URI uri = route.upstream();
-		String upstreamUri = uri.getScheme() + "://" + uri.getHost() + ((uri.getPort() != -1) ? ":" + uri.getPort() : "")
-				+ ((uri.getRawPath() != null) ? uri.getRawPath() : "");
-		logger.info("Route '" + route.id() + "' (" + route.path() + " -> " + upstreamUri + ") runs " + scope
-				+ ": upgrade " + upgrade + ", client frames " + client + ", upstream frames " + upstream);
+		List<String> targets = route.upstreamTargets();
+		Limits limits = route.limits();
+		logger.info("Route '" + route.id() + "' (" + route.path() + " -> "
+				+ ((targets.size() == 1) ? targets.get(0) : targets.toString()) + ") runs " + scope + ": upgrade "
+				+ route.upgradeChainNames() + ", client frames " + route.chainNames(Side.CLIENT) + ", upstream frames "
+				+ route.chainNames(Side.UPSTREAM) + "; limits max-payload-size=" + size(limits.maxPayloadSize())
+				+ " upstream-max-payload-size=" + size(limits.upstreamMaxPayloadSize()) + " max-frame-size="
+				+ size(limits.maxFrameSize()) + " max-connections="
+				+ ((route.maxConnections() > 0) ? route.maxConnections() : "none") + " connect-timeout="
+				+ duration(limits.connectTimeout()) + " idle-timeout=" + duration(limits.idleTimeout())
+				+ " ping-interval=" + duration(limits.pingInterval()) + " messages-per-second="
+				+ ((limits.messagesPerSecond() > 0) ? limits.messagesPerSecond() + " ("
+						+ (limits.dropOverRate() ? "drop" : "close") + ")" : "off")
+				+ "; compression client=" + (route.compression(Side.CLIENT).enabled() ? "on" : "off") + " upstream="
+				+ (route.compression(Side.UPSTREAM).enabled() ? "on" : "off"));
+	}
+
+	private static String size(long bytes) {
+		if (bytes > 0 && bytes % (1024 * 1024) == 0) {
+			return (bytes / (1024 * 1024)) + "MB";
+		}
+		return (bytes > 0 && bytes % 1024 == 0) ? (bytes / 1024) + "KB" : bytes + "B";
+	}
+
+	private static String duration(Duration duration) {
+		if (duration.isZero()) {
+			return "off";
+		}
+		long millis = duration.toMillis();
+		if (millis % 60_000 == 0) {
+			return (millis / 60_000) + "m";
+		}
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	private RouteAuth auth(Auth auth, String prefix) {

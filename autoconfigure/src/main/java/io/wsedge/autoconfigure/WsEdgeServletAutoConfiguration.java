@@ -23,6 +23,8 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.observation.EdgeObservations;
+import io.wsedge.server.servlet.ServletUpgradeObservationPredicate;
 import io.wsedge.server.servlet.WsEdgeServletHandlerMapping;
 
 /**
@@ -39,8 +41,19 @@ public final class WsEdgeServletAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WsEdgeServletHandlerMapping wsEdgeServletHandlerMapping(EdgeRoutes routes, EdgeEngine engine,
-			EdgePolicies policies) {
-		return new WsEdgeServletHandlerMapping(routes, engine, policies);
+			EdgePolicies policies, ObjectProvider<EdgeObservations> observations) {
+		return new WsEdgeServletHandlerMapping(routes, engine, policies,
+				observations.getIfAvailable(() -> EdgeObservations.NOOP));
+	}
+
+	/**
+	 * Boot's observation registry applies every {@code ObservationPredicate} bean; this one keeps the upgrades on
+	 * the edge's routes out of {@code http.server.requests} (they are observed as {@code wsedge.upgrade}).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ServletUpgradeObservationPredicate wsEdgeServletUpgradeObservationPredicate(ObjectProvider<EdgeRoutes> routes) {
+		return new ServletUpgradeObservationPredicate(routes::getObject);
 	}
 
 	@Configuration(proxyBeanMethods = false)

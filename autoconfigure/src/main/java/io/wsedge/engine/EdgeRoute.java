@@ -2,6 +2,8 @@ package io.wsedge.engine;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +70,8 @@ public final class EdgeRoute {
 	private MessageValidator upstreamValidator;
 
 	private UpstreamPool pool;
+
+	private List<String> upgradeChainNames = List.of();
 
 	public EdgeRoute(String id, String path, URI upstream, Limits limits, ClosePolicies closePolicies,
 			List<NamedInterceptor> clientChain, List<NamedInterceptor> upstreamChain,
@@ -159,6 +163,50 @@ public final class EdgeRoute {
 
 	public List<UpgradeInterceptor> upgradeChain() {
 		return this.upgradeChain;
+	}
+
+	/**
+	 * Names the upgrade interceptors (their bean names), for the routes endpoint and logs; called once when the
+	 * route is built.
+	 * @param names the names, in the order of {@link #upgradeChain()}
+	 * @return this route
+	 */
+	public EdgeRoute upgradeChainNames(List<String> names) {
+		this.upgradeChainNames = List.copyOf(names);
+		return this;
+	}
+
+	/**
+	 * The names of the upgrade interceptors, in the order they run.
+	 * @return the names
+	 */
+	public List<String> upgradeChainNames() {
+		return this.upgradeChainNames;
+	}
+
+	/**
+	 * The names of the frame interceptors that run on messages from one side, in the order they run.
+	 * @param from the side the messages come from
+	 * @return the names
+	 */
+	public List<String> chainNames(Side from) {
+		return Arrays.stream(chain(from)).map(NamedInterceptor::name).toList();
+	}
+
+	/**
+	 * The upstream targets of the route, as logs and the routes endpoint show them (see {@link #describe}): its
+	 * one upstream, or a pool's configured targets and {@code lb://} services (not the instances found for them,
+	 * which come and go; the {@code wsedgeupstreams} endpoint lists those).
+	 * @return the targets
+	 */
+	public List<String> upstreamTargets() {
+		if (this.pool == null) {
+			return List.of(describe(this.upstream));
+		}
+		List<String> targets = new ArrayList<>();
+		this.pool.configured().forEach((target) -> targets.add(target.id()));
+		this.pool.services().forEach((service) -> targets.add(describe(service.template())));
+		return targets;
 	}
 
 	public RouteMetrics metrics() {

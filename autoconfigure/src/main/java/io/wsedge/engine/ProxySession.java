@@ -156,6 +156,16 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
+	 * Observes every message of the session ({@code wsedge.observations.messages}); called before
+	 * {@link #start}, on the thread that starts it.
+	 * @param observer the observer of both directions' messages
+	 */
+	public void observeMessages(MessageObserver observer) {
+		this.client.relay.observer = observer;
+		this.upstream.relay.observer = observer;
+	}
+
+	/**
 	 * Starts relaying between two connected legs. Must be called on the client leg's executor.
 	 * @param client the client leg
 	 * @param upstream the upstream leg, on the same executor
@@ -515,7 +525,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		metrics().violation(kind);
 		if (!this.closing) {
 			this.closing = true;
-			this.initiator = initiatorOf(side);
+			// A message over the limit is the edge's decision, as when the edge's own limit refuses it (Relay);
+			// a broken frame is the side's doing.
+			this.initiator = (kind == ClosePolicyKind.PAYLOAD_TOO_BIG) ? CloseInitiator.EDGE : initiatorOf(side);
 		}
 		this.awaitingAnswer = null;
 		broken.record(toBroken);

@@ -124,6 +124,15 @@ final class Relay {
 	 */
 	private long largestQueued;
 
+	/** Observes each message, or {@code null} (the default): set before the session starts. */
+	MessageObserver observer;
+
+	/** The observation of the message in the chain now, or {@code null}. */
+	private Object observed;
+
+	/** Whether the last message from this side was over the rate: one violation per run of such messages. */
+	private boolean overRateEpisode;
+
 	long messages;
 
 	long bytes;
@@ -341,7 +350,10 @@ final class Relay {
 
 	private void overRate() {
 		if (this.dropOverRate) {
-			this.session.metrics().violation(ClosePolicyKind.RATE_LIMIT);
+			if (!this.overRateEpisode) {
+				this.overRateEpisode = true;
+				this.session.metrics().violation(ClosePolicyKind.RATE_LIMIT);
+			}
 			this.session.metrics().dropped(this.from, ClosePolicyKind.RATE_LIMIT.key());
 		}
 		else {
@@ -355,6 +367,7 @@ final class Relay {
 		this.refilledAt = now;
 		if (this.tokens >= 1) {
 			this.tokens -= 1;
+			this.overRateEpisode = false;
 			return true;
 		}
 		return false;
@@ -373,14 +386,19 @@ final class Relay {
 		if (this.validator != null && message.fragmentIndex() == 0 && isData(message.type()) && !valid(message)) {
 			return;
 		}
+		if (this.observer != null) {
+			this.observed = this.observer.start(this.from, message.type(), message.size());
+		}
 		if (this.context == null) {
 			forward(message, null);
+			observed("forwarded", null);
 		}
 		else if (this.droppingFragments && message.fragmentIndex() > 0) {
 			// The rest of a message whose first fragment an interceptor dropped; control frames between its
 			// fragments (RFC 6455 §5.4) still run the chain.
 			this.droppingFragments = !message.isFinal();
 			message.release();
+			observed("dropped", null);
 		}
 		else {
 			this.context.begin(message);
@@ -442,6 +460,7 @@ final class Relay {
 				meter.error();
 				context.end();
 				message.release();
+				observed("failed", ex);
 				this.session.interceptorFailed(interceptor.name(), ex);
 				return;
 			}
@@ -462,18 +481,30 @@ final class Relay {
 				this.droppingFragments = !message.isFinal();
 				message.release();
 				this.session.metrics().dropped(this.from, "interceptor");
+				observed("dropped", null);
 			}
 			case CLOSE -> {
 				CloseStatus toClient = context.clientClose();
 				CloseStatus toUpstream = context.upstreamClose();
 				context.end();
 				message.release();
+				observed("closed", null);
 				this.session.closeByEdge(toClient, toUpstream);
 			}
 			case FORWARD -> {
 				forward(message, context);
 				context.end();
+				observed("forwarded", null);
 			}
+		}
+	}
+
+	/** Ends the observation of the message in the chain, if any. */
+	private void observed(String outcome, Throwable error) {
+		Object handle = this.observed;
+		if (handle != null) {
+			this.observed = null;
+			this.observer.stop(handle, outcome, error);
 		}
 	}
 
@@ -586,6 +617,7 @@ final class Relay {
 		if (this.session.isEnded()) {
 			this.context.end();
 			message.release();
+			observed("abandoned", null);
 			releaseBacklog();
 			return;
 		}
@@ -593,6 +625,7 @@ final class Relay {
 			interceptor.meter().error();
 			this.context.end();
 			message.release();
+			observed("failed", failure);
 			this.session.interceptorFailed(interceptor.name(), failure);
 		}
 		else {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
+import io.micrometer.observation.Observation;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -38,6 +39,7 @@ import io.wsedge.engine.UpstreamDialer;
 import io.wsedge.policy.Compression;
 import io.wsedge.policy.Limits;
 import io.wsedge.netty.PolicyResolverGroup.RefusedAddressException;
+import io.wsedge.observation.EdgeObservations;
 import io.wsedge.policy.UpstreamPolicy;
 
 /**
@@ -59,6 +61,8 @@ public final class UpstreamConnector implements UpstreamDialer {
 
 	private final AddressResolverGroup<?> resolver;
 
+	private final EdgeObservations observations;
+
 	private volatile Prepared prepared;
 
 	/**
@@ -77,9 +81,20 @@ public final class UpstreamConnector implements UpstreamDialer {
 	 * @param policy the upstream policy every address the client resolves is checked against
 	 */
 	public UpstreamConnector(HttpClient client, UpstreamPolicy policy) {
+		this(client, policy, EdgeObservations.NOOP);
+	}
+
+	/**
+	 * Creates a connector that observes each dial attempt ({@code wsedge.upstream.connect}).
+	 * @param client the client to dial with (see {@link #UpstreamConnector(HttpClient, UpstreamPolicy)})
+	 * @param policy the upstream policy every address the client resolves is checked against
+	 * @param observations the observations of the edge
+	 */
+	public UpstreamConnector(HttpClient client, UpstreamPolicy policy, EdgeObservations observations) {
 		this.client = client;
 		this.policy = policy;
 		this.resolver = resolver(client.configuration());
+		this.observations = observations;
 	}
 
 	/**
@@ -116,7 +131,7 @@ public final class UpstreamConnector implements UpstreamDialer {
 			// Offered as a plain header, not through the spec: see UpstreamHandshakeAdapter.
 			headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, subprotocols);
 		}
-		return Mono.defer(() -> {
+		Mono<Upstream> attempt = Mono.defer(() -> {
 			// Only what differs per session is configured here: the headers and the URI.
 			// Reactor Netty keeps the subscriber of connect() for the connection's life (the connection's
 			// observer holds its sink), and with it everything subscribed downstream: the whole WebFlux
@@ -145,6 +160,24 @@ public final class UpstreamConnector implements UpstreamDialer {
 				return new UpstreamConnection(leg, leg.handshakeSubprotocol(), connection);
 			})
 			.onErrorMap((failure) -> !(failure instanceof UpstreamException), (failure) -> translate(uri, failure));
+		return this.observations.isNoop() ? attempt : observed(attempt, route, uri, headers);
+	}
+
+	/**
+	 * One dial attempt as a {@code wsedge.upstream.connect} observation, a child of the upgrade's found in the
+	 * Reactor context; started before the handshake request is built, so that a tracer's headers go with it.
+	 */
+	private Mono<Upstream> observed(Mono<Upstream> attempt, EdgeRoute route, URI uri,
+			io.netty.handler.codec.http.HttpHeaders headers) {
+		return Mono.deferContextual((context) -> {
+			Observation connect = this.observations.connect(route.id(), EdgeRoute.describe(uri), headers,
+					context.getOrDefault(EdgeObservations.UPGRADE_KEY, null));
+			return attempt.doOnNext((upstream) -> EdgeObservations.dialled(connect, "success", 101, null))
+				.doOnError((failure) -> EdgeObservations.dialled(connect,
+						(failure instanceof UpstreamException upstream) ? upstream.outcome() : "unreachable",
+						(failure instanceof UpstreamException upstream) ? upstream.status() : 502, failure))
+				.doOnCancel(() -> EdgeObservations.dialled(connect, "cancelled", 0, null));
+		});
 	}
 
 	/**

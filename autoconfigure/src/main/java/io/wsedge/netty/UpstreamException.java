@@ -28,6 +28,33 @@ public class UpstreamException extends RuntimeException {
 	}
 
 	/**
+	 * The outcome of the dial, as the {@code wsedge.upstream.connect} timer tags it: {@code unreachable} (502),
+	 * {@code timeout} (504) or {@code refused} (the upstream's status, or 403 from the upstream policy).
+	 * @return the outcome
+	 */
+	public String outcome() {
+		return switch (this.status) {
+			case 502 -> "unreachable";
+			case 504 -> "timeout";
+			default -> "refused";
+		};
+	}
+
+	/**
+	 * Whether the edge refused to dial because an address of the upstream is outside
+	 * {@code wsedge.upstream-policy} (found when its name was resolved), rather than the upstream failing.
+	 * @return whether the upstream policy refused it
+	 */
+	public boolean refusedByPolicy() {
+		for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof PolicyResolverGroup.RefusedAddressException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Headers of the upstream's refusal worth passing on ({@code WWW-Authenticate}, {@code Retry-After}).
 	 * @return the headers, possibly empty
 	 */

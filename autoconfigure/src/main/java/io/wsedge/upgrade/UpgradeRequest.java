@@ -113,7 +113,8 @@ public final class UpgradeRequest implements UpgradeContext {
 	private CompletionStage<Void> fail(UpgradeInterceptor interceptor, Throwable failure) {
 		logger.error("Upgrade interceptor " + interceptor.getClass().getName() + " failed on " + this.route
 				+ "; refusing the upgrade", failure);
-		this.refusal = new Refusal(500, "Internal Server Error");
+		this.refusal = new Refusal(500, "Internal Server Error").by(Refusal.Step.INTERCEPTOR,
+				interceptor.getClass().getName() + " failed: " + failure);
 		return CompletableFuture.completedFuture(null);
 	}
 
@@ -237,7 +238,7 @@ public final class UpgradeRequest implements UpgradeContext {
 		if (status < 400 || status > 599) {
 			throw new IllegalArgumentException("Reject with a 4xx or 5xx status, not " + status);
 		}
-		this.refusal = new Refusal(status, (reason != null) ? reason : "");
+		this.refusal = new Refusal(status, (reason != null) ? reason : "").by(Refusal.Step.INTERCEPTOR, null);
 	}
 
 	@Override

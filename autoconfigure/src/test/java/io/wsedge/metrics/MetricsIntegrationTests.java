@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +75,8 @@ class MetricsIntegrationTests {
 		properties.put("wsedge.routes[7].limits.messages-per-second", "1");
 		properties.put("wsedge.routes[7].limits.message-burst", "1");
 		properties.put("wsedge.routes[7].limits.rate-limit-action", "close");
+		route(properties, 8, "frames", "/ws/frames", upstream.uri("/echo").toString());
+		properties.put("wsedge.routes[8].limits.max-frame-size", "1KB");
 		edge = EdgeApp.start(properties, MetricsConfiguration.class);
 		registry = edge.context().getBean(MeterRegistry.class);
 	}
@@ -212,22 +215,51 @@ class MetricsIntegrationTests {
 	}
 
 	@Test
-	void messageDroppedByTheRateLimitIsCountedWithThePolicyAsReason() {
+	void rateLimitCountsEachDroppedMessageAndOneViolationPerEpisode() {
+		double droppedBefore = counter(MicrometerEdgeMetrics.MESSAGES_DROPPED, "route", "limited", "direction",
+				"client", "reason", "rate-limit");
+		double violationsBefore = counter(MicrometerEdgeMetrics.POLICY_VIOLATIONS, "route", "limited", "policy",
+				"rate-limit");
 		TestClient client = TestClient.connect(edge.ws("/ws/limited"));
-		// A burst of one at one message a second: the first passes, the next ones are dropped.
+		// A burst of one at one message a second: the first passes, the next two are dropped (one episode).
 		client.send("one");
 		client.send("two");
 		client.send("three");
 		assertThat(client.nextText()).isEqualTo("one");
-		await().atMost(TIMEOUT).untilAsserted(() -> {
-			double dropped = counter(MicrometerEdgeMetrics.MESSAGES_DROPPED, "route", "limited", "direction", "client",
-					"reason", "rate-limit");
-			assertThat(dropped).isGreaterThanOrEqualTo(1);
-			assertThat(counter(MicrometerEdgeMetrics.POLICY_VIOLATIONS, "route", "limited", "policy", "rate-limit"))
-				.isEqualTo(dropped);
+		// Probes until one passes again, which ends the episode; the probes dropped meanwhile belong to it.
+		int[] probes = new int[1];
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+			client.send("probe " + probes[0]++);
+			return client.messages.poll() != null;
 		});
+		// Right after the probe that passed, the bucket is empty: a second episode.
+		client.send("four");
+		client.send("five");
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(counter(MicrometerEdgeMetrics.MESSAGES_DROPPED, "route", "limited",
+					"direction", "client", "reason", "rate-limit"))
+				.isEqualTo(droppedBefore + 2 + (probes[0] - 1) + 2));
+		assertThat(counter(MicrometerEdgeMetrics.POLICY_VIOLATIONS, "route", "limited", "policy", "rate-limit"))
+			.isEqualTo(violationsBefore + 2);
 		client.close(1000, "");
 		edge.awaitNoSessions();
+	}
+
+	@Test
+	void frameOverTheFrameLimitCountsAViolationAndAnEdgeClose() {
+		double violations = counter(MicrometerEdgeMetrics.POLICY_VIOLATIONS, "route", "frames", "policy",
+				"payload-too-big");
+		TestClient client = TestClient.connect(edge.ws("/ws/frames"));
+		// One frame of 2 KB: refused by the frame decoder, before any message limit.
+		client.send("x".repeat(2048));
+		assertThat(client.awaitClose(TIMEOUT).code()).isEqualTo(1009);
+		edge.awaitNoSessions();
+		assertThat(counter(MicrometerEdgeMetrics.POLICY_VIOLATIONS, "route", "frames", "policy", "payload-too-big"))
+			.isEqualTo(violations + 1);
+		assertThat(counter(MicrometerEdgeMetrics.CLOSES, "route", "frames", "side", "edge", "code", "1009"))
+			.isEqualTo(1);
+		assertThat(registry.find(MicrometerEdgeMetrics.CLOSES).tags("route", "frames", "side", "client").counters())
+			.isEmpty();
 	}
 
 	@Test
@@ -312,6 +344,15 @@ class MetricsIntegrationTests {
 			.isEqualTo(1);
 		// Nothing was opened on these routes.
 		assertThat(timerCount(MicrometerEdgeMetrics.SESSIONS_DURATION, "route", "dead")).isZero();
+		// The wsedge.upstream.connect observation's own timer (with an error tag) stays out: one meter, as documented.
+		assertThat(registry.find(MicrometerEdgeMetrics.UPSTREAM_CONNECT).meters()).isNotEmpty()
+			.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getKey)
+				.containsExactlyInAnyOrder("route", "outcome"));
+		assertThat(registry.find(MicrometerEdgeMetrics.UPSTREAM_CONNECT + ".active").meters()).isEmpty();
+		// The upgrade's observation is timed by Boot's meter handler, with its refusing step.
+		assertThat(timerCount("wsedge.upgrade", "route", "dead", "outcome", "refused", "status", "502", "refused.by",
+				"upstream"))
+			.isEqualTo(1);
 	}
 
 	private static void assertMoved(Map<String, Double> before, String name, String key, double by) {

@@ -79,6 +79,8 @@ class UpstreamPolicyIntegrationTests {
 			// Only the forbidden port is denied, so that the route itself, on the same loopback, is allowed.
 			properties.put("wsedge.upstream-policy.deny", "127.0.0.1:" + forbidden.getLocalPort());
 			properties.put("reroute.port", Integer.toString(forbidden.getLocalPort()));
+			// Refused upgrades are logged at DEBUG: any client can cause them.
+			properties.put("logging.level.io.wsedge.upgrade", "DEBUG");
 			try (EdgeApp edge = EdgeApp.start(properties, Reroute.class)) {
 				TestClient allowed = TestClient.connect(edge.ws("/ws/echo?to=route"));
 				allowed.send("ok");
@@ -93,6 +95,7 @@ class UpstreamPolicyIntegrationTests {
 			}
 		}
 		assertThat(output).contains("is outside wsedge.upstream-policy")
+			.contains("status=403 by=upstream-policy")
 			.contains("localhost (127.0.0.1) matches deny rule 127.0.0.1:")
 			.contains("is the unspecified address");
 		assertThat(output).doesNotContain("secret-in-query").doesNotContain(SECRET_HEADER);
@@ -107,6 +110,7 @@ class UpstreamPolicyIntegrationTests {
 		try (TestUpstream upstream = TestUpstream.start()) {
 			Map<String, String> properties = route(URI.create("ws://127.0.0.1:" + upstream.port() + "/echo?own=1"));
 			properties.put("reroute.port", Integer.toString(closedPort));
+			properties.put("logging.level.io.wsedge.upgrade", "DEBUG");
 			try (EdgeApp edge = EdgeApp.start(properties, Reroute.class)) {
 				assertThat(refusedStatus(edge, "closed")).isEqualTo(502);
 			}

@@ -63,6 +63,8 @@ public final class Bench {
 				      --no-nginx --no-haproxy      leave out a reference proxy
 				      --no-interceptors --no-light --no-compression --no-servlet   leave out a pass
 				      --no-pin             no pinning to cores
+				      --observations       adds a pass with the edge's observations on (rows +observed;
+				                           the other passes run with them off)
 				      --retries=2          runs a row again while other processes used over 25% of a core
 				      --histogram          the edge's heap by class around the idle pass
 				      --jfr                a JFR recording of each edge and where its time went in each
@@ -87,6 +89,7 @@ public final class Bench {
 		boolean pin = true;
 		boolean histogram = false;
 		boolean jfr = false;
+		boolean observations = false;
 		Path baseline = null;
 		int retries = 2;
 		for (String arg : args) {
@@ -141,6 +144,9 @@ public final class Bench {
 			else if (arg.equals("--jfr")) {
 				jfr = true;
 			}
+			else if (arg.equals("--observations")) {
+				observations = true;
+			}
 			else if (arg.equals("--histogram")) {
 				histogram = true;
 			}
@@ -158,6 +164,7 @@ public final class Bench {
 		Report report = new Runner(settings, System.out, dir).histogram(histogram)
 			.jfr(jfr)
 			.retries(retries)
+			.observations(observations)
 			.baseline(baseline)
 			.run();
 		String markdown = report.markdown();

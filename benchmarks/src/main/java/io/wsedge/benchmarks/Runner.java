@@ -71,6 +71,9 @@ final class Runner {
 
 	private boolean jfr;
 
+	/** Whether to run the scenarios again with the edge's observations on. */
+	private boolean observations;
+
 	/** The edge's measured windows since it started, profiled from its recording when it stops. */
 	private final List<Profiled> profiled = new ArrayList<>();
 
@@ -126,6 +129,17 @@ final class Runner {
 	 */
 	Runner jfr(boolean jfr) {
 		this.jfr = jfr;
+		return this;
+	}
+
+	/**
+	 * Runs the scenarios again on an edge whose {@code wsedge.*} observations are on (per message nothing is
+	 * observed), as target {@code edge} in rows {@code <scenario>+observed}; the plain pass runs with them off.
+	 * @param observations whether to add the pass
+	 * @return this runner
+	 */
+	Runner observations(boolean observations) {
+		this.observations = observations;
 		return this;
 	}
 
@@ -233,6 +247,16 @@ final class Runner {
 					}
 				}
 			}
+			if (this.observations) {
+				// The plain edge with its observations on: per-message CPU beside the plain pass's.
+				stopEdge();
+				startEdge(upstreamPort, Mode.OBSERVED);
+				Target edge = targets(direct, null).get(1);
+				warmUp(client, List.of(edge), false);
+				for (Scenario scenario : this.settings.trafficScenarios()) {
+					record(measure(client, scenario, scenario.id() + "+observed", edge));
+				}
+			}
 			if (this.settings.servlet()) {
 				// The same edge on Spring MVC and Tomcat (the servlet adapter over the same engine).
 				stopEdge();
@@ -308,6 +332,9 @@ final class Runner {
 		else if (mode == Mode.POOL) {
 			args.add("--upstreams=" + String.join(",", "ws://127.0.0.1:" + upstreamPort + "/echo",
 					"ws://127.0.0.1:" + upstreamPort + "/echo/2", "ws://127.0.0.1:" + upstreamPort + "/echo/3"));
+		}
+		else if (mode == Mode.OBSERVED) {
+			args.add("--observations");
 		}
 		List<String> jvm = new ArrayList<>(this.settings.edgeJvm());
 		if (this.jfr) {
@@ -604,7 +631,7 @@ final class Runner {
 	/** How the edge runs. */
 	private enum Mode {
 
-		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, POOL
+		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, POOL, OBSERVED
 
 	}
 

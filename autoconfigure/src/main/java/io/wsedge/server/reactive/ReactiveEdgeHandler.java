@@ -63,7 +63,7 @@ final class ReactiveEdgeHandler implements WebHandler {
 	}
 
 	private Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {
-		this.route.metrics().handshake(false, refusal.status());
+		this.flow.refused(this.route, exchange.getRequest().getRemoteAddress(), refusal);
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(HttpStatusCode.valueOf(refusal.status()));
 		response.getHeaders().addAll(refusal.headers());

@@ -1,9 +1,12 @@
 package io.wsedge.server.reactive;
 
+import java.util.function.Supplier;
+
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
 import io.wsedge.engine.EdgeRoutes;
@@ -17,10 +20,19 @@ import io.wsedge.engine.EdgeRoutes;
  */
 public final class UpgradeObservationPredicate implements ObservationPredicate {
 
-	private final EdgeRoutes routes;
+	private final Supplier<EdgeRoutes> routes;
 
 	public UpgradeObservationPredicate(EdgeRoutes routes) {
-		this.routes = routes;
+		this(() -> routes);
+	}
+
+	/**
+	 * Creates the predicate with routes looked up on first use: the routes' connectors observe their dials, so
+	 * they need the observation registry, which needs this predicate.
+	 * @param routes supplies the routes, once
+	 */
+	public UpgradeObservationPredicate(Supplier<EdgeRoutes> routes) {
+		this.routes = SingletonSupplier.of(routes);
 	}
 
 	@Override
@@ -30,7 +42,7 @@ public final class UpgradeObservationPredicate implements ObservationPredicate {
 		}
 		ServerHttpRequest request = server.getCarrier();
 		return request == null || !"websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())
-				|| this.routes.match(request.getPath().pathWithinApplication()) == null;
+				|| this.routes.get().match(request.getPath().pathWithinApplication()) == null;
 	}
 
 }

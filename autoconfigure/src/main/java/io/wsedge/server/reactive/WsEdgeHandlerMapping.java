@@ -11,6 +11,7 @@ import org.springframework.web.server.ServerWebExchange;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.observation.EdgeObservations;
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.upgrade.UpgradeFlow;
 
@@ -31,8 +32,13 @@ public class WsEdgeHandlerMapping extends AbstractHandlerMapping {
 	private final Map<EdgeRoute, ReactiveEdgeHandler> handlers = new IdentityHashMap<>();
 
 	public WsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
+		this(routes, engine, policies, EdgeObservations.NOOP);
+	}
+
+	public WsEdgeHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies,
+			EdgeObservations observations) {
 		this.routes = routes;
-		UpgradeFlow flow = new UpgradeFlow(engine, policies);
+		UpgradeFlow flow = new UpgradeFlow(engine, policies, observations);
 		for (EdgeRoute route : routes.routes()) {
 			this.handlers.put(route, new ReactiveEdgeHandler(route, flow));
 		}

@@ -81,12 +81,13 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 						servletRequest.getUserPrincipal(), servletRequest.isSecure(), null)
 				.timeout(wait)
 				.onErrorMap(TimeoutException.class, (timeout) -> new HandshakeRefusedException(
-						new Refusal(504, "Gateway Timeout: the upgrade was not ready in time")))
+						new Refusal(504, "Gateway Timeout: the upgrade was not ready in time")
+							.by(Refusal.Step.SERVER, "not ready within " + wait)))
 				.block();
 			accepted = this.flow.accept(prepared);
 		}
 		catch (HandshakeRefusedException refused) {
-			refuse(servletResponse, refused.refusal());
+			refuse(servletResponse, peer, refused.refusal());
 			return;
 		}
 		upgrade(request, servletResponse, accepted, peer);
@@ -120,7 +121,8 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 			accepted.abandon();
 			logger.error("Upgrade failed on " + this.route, ex);
 			if (!servletResponse.isCommitted()) {
-				refuse(servletResponse, new Refusal(500, "Internal Server Error"));
+				refuse(servletResponse, peer,
+						new Refusal(500, "Internal Server Error").by(Refusal.Step.SERVER, ex.toString()));
 			}
 			return;
 		}
@@ -133,8 +135,8 @@ final class ServletEdgeHandler implements HttpRequestHandler {
 		}, limits.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
 	}
 
-	private void refuse(HttpServletResponse response, Refusal refusal) throws IOException {
-		this.route.metrics().handshake(false, refusal.status());
+	private void refuse(HttpServletResponse response, InetSocketAddress peer, Refusal refusal) throws IOException {
+		this.flow.refused(this.route, peer, refusal);
 		response.setStatus(refusal.status());
 		refusal.headers().forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
 		response.setContentType("text/plain;charset=UTF-8");

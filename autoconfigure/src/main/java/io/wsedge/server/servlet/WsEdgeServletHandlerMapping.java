@@ -17,6 +17,7 @@ import org.springframework.web.util.ServletRequestPathUtils;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoute;
 import io.wsedge.engine.EdgeRoutes;
+import io.wsedge.observation.EdgeObservations;
 import io.wsedge.engine.Side;
 import io.wsedge.policy.EdgePolicies;
 import io.wsedge.upgrade.UpgradeFlow;
@@ -44,11 +45,16 @@ public class WsEdgeServletHandlerMapping extends AbstractHandlerMapping implemen
 	private final ExecutorService blocking;
 
 	public WsEdgeServletHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies) {
+		this(routes, engine, policies, EdgeObservations.NOOP);
+	}
+
+	public WsEdgeServletHandlerMapping(EdgeRoutes routes, EdgeEngine engine, EdgePolicies policies,
+			EdgeObservations observations) {
 		this.routes = routes;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("wsedge-servlet-");
 		threads.setDaemon(true);
 		this.blocking = Executors.newCachedThreadPool(threads);
-		UpgradeFlow flow = new UpgradeFlow(engine, policies);
+		UpgradeFlow flow = new UpgradeFlow(engine, policies, observations);
 		StandardWebSocketUpgradeStrategy upgradeStrategy = new StandardWebSocketUpgradeStrategy();
 		for (EdgeRoute route : routes.routes()) {
 			if (route.compression(Side.CLIENT).enabled()) {

@@ -41,6 +41,23 @@ public class BenchEdgeApplication {
 	 */
 	public static ConfigurableApplicationContext start(String upstream, int port, Interceptors interceptors,
 			boolean compression, boolean servlet) {
+		return start(upstream, port, interceptors, compression, servlet, false);
+	}
+
+	/**
+	 * Starts an edge.
+	 * @param upstream the upstream URI
+	 * @param port the port, 0 for any free one
+	 * @param interceptors which interceptors run on the route
+	 * @param compression whether both legs negotiate permessage-deflate
+	 * @param servlet whether the edge runs on Spring MVC and Tomcat instead of WebFlux and Reactor Netty
+	 * @param observations whether the edge's observations ({@code wsedge.upgrade}, {@code wsedge.upstream.connect},
+	 * {@code wsedge.session}) are on, recorded by Boot's meter handler into its in-memory registry; off, the edge
+	 * runs as before it had them
+	 * @return the running application
+	 */
+	public static ConfigurableApplicationContext start(String upstream, int port, Interceptors interceptors,
+			boolean compression, boolean servlet, boolean observations) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", port);
@@ -62,6 +79,9 @@ public class BenchEdgeApplication {
 			}
 			properties.put("wsedge.routes[0].load-balancer.strategy", "round-robin");
 		}
+		if (!observations) {
+			properties.put("management.observations.enable.wsedge", false);
+		}
 		if (interceptors == Interceptors.DEMO) {
 			properties.put("bench.interceptors", true);
 			properties.put("wsedge.routes[0].interceptors.include", "firstMessageAuth,jsonValidator,redactor");
@@ -80,7 +100,7 @@ public class BenchEdgeApplication {
 	/**
 	 * Runs an edge until the process is killed:
 	 * {@code --upstream=ws://... | --upstreams=ws://...,ws://... [--port=N] [--interceptors | --light-interceptors]
-	 * [--compression] [--servlet]}.
+	 * [--compression] [--servlet] [--observations]}.
 	 * @param args the arguments
 	 */
 	public static void main(String[] args) {
@@ -89,6 +109,7 @@ public class BenchEdgeApplication {
 		Interceptors interceptors = Interceptors.NONE;
 		boolean compression = false;
 		boolean servlet = false;
+		boolean observations = false;
 		for (String arg : args) {
 			if (arg.startsWith("--upstream=")) {
 				upstream = arg.substring("--upstream=".length());
@@ -111,12 +132,16 @@ public class BenchEdgeApplication {
 			else if (arg.equals("--servlet")) {
 				servlet = true;
 			}
+			else if (arg.equals("--observations")) {
+				observations = true;
+			}
 		}
 		if (upstream == null) {
 			throw new IllegalArgumentException("--upstream=ws://host:port/ is required");
 		}
 		io.wsedge.benchmarks.Bench.exitWithParent();
-		ConfigurableApplicationContext context = start(upstream, port, interceptors, compression, servlet);
+		ConfigurableApplicationContext context = start(upstream, port, interceptors, compression, servlet,
+				observations);
 		System.out.println(READY + context.getEnvironment().getProperty("local.server.port"));
 		System.out.flush();
 	}
