@@ -545,7 +545,8 @@ final class Relay {
 	}
 
 	private boolean overflows(Leg target) {
-		return target.queuedBytes() > this.session.limits().maxBufferedBytes() + this.largestQueued;
+		// Subtracted rather than added, so that a limit of Long.MAX_VALUE (none) cannot overflow.
+		return target.queuedBytes() - this.largestQueued > this.session.limits().maxBufferedBytes();
 	}
 
 	/** Forwards one frame of a streamed message. */

@@ -1,7 +1,11 @@
 package io.wsedge.validation;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.wsedge.api.FrameType;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -102,6 +107,18 @@ class JsonSchemaValidatorTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> JsonSchemas.compile(new java.io.ByteArrayInputStream("[1]".getBytes())))
 			.withMessageContaining("a schema is a JSON object");
+	}
+
+	@Test
+	void referenceToANetworkAddressIsNeverFetched() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			String schema = "{\"$ref\": \"http://127.0.0.1:" + server.getLocalPort() + "/chat.json\"}";
+			assertThatIllegalArgumentException().isThrownBy(
+					() -> JsonSchemas.compile(new ByteArrayInputStream(schema.getBytes(StandardCharsets.UTF_8))));
+			server.setSoTimeout(200);
+			assertThatExceptionOfType(SocketTimeoutException.class).as("a connection to the referenced address")
+				.isThrownBy(server::accept);
+		}
 	}
 
 	private String check(String text) {
