@@ -16,7 +16,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpHeaders;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.EventExecutor;
@@ -365,6 +369,34 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 */
 	public void closeFromOutside(CloseStatus status) {
 		execute(() -> closeByEdge(status, status));
+	}
+
+	/**
+	 * Sends a data message to the client from outside the relays (a backend's push); callable from any thread.
+	 * At most once: the message is dropped when the session is closing or an upstream message is half-way
+	 * through its fragments, which nothing may interleave (RFC 6455 §5.4).
+	 * @param binary whether the message is binary rather than text
+	 * @param data the payload (UTF-8 for text)
+	 * @return whether the message was written to the client's connection
+	 */
+	public CompletableFuture<Boolean> sendToClient(boolean binary, byte[] data) {
+		CompletableFuture<Boolean> sent = new CompletableFuture<>();
+		try {
+			execute(() -> {
+				if (this.closing || this.ended || this.client.leg == null || this.upstream.relay.midMessage()) {
+					sent.complete(false);
+					return;
+				}
+				ByteBuf payload = Unpooled.wrappedBuffer(data);
+				this.client.leg.write(binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload));
+				sent.complete(true);
+			});
+		}
+		catch (RuntimeException ex) {
+			// The executor is shutting down: the session is gone.
+			sent.complete(false);
+		}
+		return sent;
 	}
 
 	// EdgeSession

@@ -151,6 +151,11 @@ final class Relay {
 		this.refilledAt = System.nanoTime();
 	}
 
+	/** Whether a fragmented message is on its way to the target: nothing else may be written until it ends. */
+	boolean midMessage() {
+		return this.partial == Partial.STREAMING || this.partial == Partial.FRAGMENTS;
+	}
+
 	void bind(Leg target) {
 		this.target = target;
 	}

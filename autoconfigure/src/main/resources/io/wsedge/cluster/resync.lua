@@ -1,0 +1,11 @@
+-- Puts this instance's own counts back as they are (after Redis was away, or lost its data).
+-- KEYS: the quotas; ARGV[1]: this instance; ARGV[2..]: its count in each quota, in KEYS order (0 removes it)
+for i = 1, #KEYS do
+  local count = tonumber(ARGV[i + 1])
+  if count > 0 then
+    redis.call('HSET', KEYS[i], ARGV[1], count)
+  else
+    redis.call('HDEL', KEYS[i], ARGV[1])
+  end
+end
+return 0
