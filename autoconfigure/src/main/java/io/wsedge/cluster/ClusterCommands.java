@@ -98,7 +98,7 @@ public final class ClusterCommands implements EdgeMessenger, ClusterSessions, Au
 				catch (RuntimeException ex) {
 					logger.warn("Cluster command not understood: " + message.getMessage(), ex);
 				}
-			});
+			}, (failure) -> logger.debug("Cluster commands no longer received", failure));
 		try {
 			subscribed.get(Math.max(1000, this.timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
 		}

@@ -517,20 +517,6 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	}
 
 	/**
-	 * Stops renewing this instance's lease without withdrawing it, as a crash would: its sessions keep counting
-	 * until the lease runs out. For tests of the lease.
-	 */
-	public void halt() {
-		this.stopped = true;
-		this.available = false;
-		Disposable beat = this.heartbeat;
-		if (beat != null) {
-			beat.dispose();
-		}
-		this.scheduler.dispose();
-	}
-
-	/**
 	 * A cluster's settings.
 	 *
 	 * @param instanceId this instance's name

@@ -389,6 +389,7 @@ public final class ProxySession implements EdgeSession, LegListener {
 				}
 				ByteBuf payload = Unpooled.wrappedBuffer(data);
 				this.client.leg.write(binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload));
+				this.client.leg.flush();
 				sent.complete(true);
 			});
 		}
