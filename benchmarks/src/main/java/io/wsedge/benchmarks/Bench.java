@@ -70,6 +70,8 @@ public final class Bench {
 				      --baseline=JAR       also runs the edge of another build (its benchmarks jar), as
 				                           target "baseline", beside this one in the plain pass
 				      --docs=docs/benchmarks.md   also write the results into that file
+				      --cluster=127.0.0.1:6379     every edge in cluster mode against that Redis (compare
+				                           with a run without it: handshakes/s and per-message CPU)
 				  jmh [JMH options]  the JMH suite, e.g. jmh -prof gc
 				  soak [--duration=10m --rate=2000 --connections=20 --docs=docs/soak.md]
 				""");
@@ -88,6 +90,7 @@ public final class Bench {
 		boolean histogram = false;
 		boolean jfr = false;
 		Path baseline = null;
+		String cluster = null;
 		int retries = 2;
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
@@ -147,6 +150,9 @@ public final class Bench {
 			else if (arg.startsWith("--baseline=")) {
 				baseline = Path.of(value);
 			}
+			else if (arg.startsWith("--cluster=")) {
+				cluster = value;
+			}
 			else if (!arg.equals("--quick") && !arg.equals("--smoke")) {
 				throw new IllegalArgumentException("Unknown option: " + arg);
 			}
@@ -158,6 +164,7 @@ public final class Bench {
 		Report report = new Runner(settings, System.out, dir).histogram(histogram)
 			.jfr(jfr)
 			.retries(retries)
+			.cluster(cluster)
 			.baseline(baseline)
 			.run();
 		String markdown = report.markdown();
