@@ -25,9 +25,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import io.wsedge.api.EdgeMessenger;
 import io.wsedge.cluster.ClusterCommands;
 import io.wsedge.cluster.ClusterMetrics;
-import io.wsedge.cluster.ClusterPrincipalLimiter;
+import io.wsedge.cluster.ClusterRateLimiter;
 import io.wsedge.cluster.RedisEdgeCluster;
 import io.wsedge.engine.EdgeEngine;
+import io.wsedge.engine.LocalPrincipalLimiter;
 import io.wsedge.engine.LocalSessions;
 import io.wsedge.health.ClusterHealthIndicator;
 import io.wsedge.metrics.MicrometerClusterMetrics;
@@ -91,9 +92,16 @@ public final class WsEdgeClusterAutoConfiguration {
 					settings(properties), edge.getLimits().getMaxConnections(),
 					metrics.getIfAvailable(() -> ClusterMetrics.NONE));
 			engine.cluster(cluster);
-			engine.principalLimiter(new ClusterPrincipalLimiter(new ReactiveStringRedisTemplate(factory),
-					properties.getKeyPrefix(), properties.getTokenBatch(), engine.principalLimiter(),
-					metrics.getIfAvailable(() -> ClusterMetrics.NONE)));
+			ClusterMetrics meters = metrics.getIfAvailable(() -> ClusterMetrics.NONE);
+			engine.principalLimiter(new ClusterRateLimiter(new ReactiveStringRedisTemplate(factory),
+					properties.getKeyPrefix() + "rate:principal:", properties.getTokenBatch(),
+					engine.principalLimiter(), meters));
+			double perClient = properties.getMessagesPerSecondPerClient();
+			if (perClient > 0) {
+				engine.clientRate(new ClusterRateLimiter(new ReactiveStringRedisTemplate(factory),
+						properties.getKeyPrefix() + "rate:client:", properties.getTokenBatch(),
+						new LocalPrincipalLimiter(), meters), perClient);
+			}
 			cluster.start();
 			return cluster;
 		}
@@ -105,6 +113,10 @@ public final class WsEdgeClusterAutoConfiguration {
 			if (properties.getLeaseTime().toMillis() < 3) {
 				throw new InvalidConfigurationPropertyValueException("wsedge.cluster.lease-time",
 						properties.getLeaseTime(), "Must be at least 3ms, as it is renewed every third of it.");
+			}
+			if (!(properties.getMessagesPerSecondPerClient() >= 0)) {
+				throw new InvalidConfigurationPropertyValueException("wsedge.cluster.messages-per-second-per-client",
+						properties.getMessagesPerSecondPerClient(), "Must be 0 (no cluster-wide rate) or more.");
 			}
 			if (properties.getTokenBatch() < 0) {
 				throw new InvalidConfigurationPropertyValueException("wsedge.cluster.token-batch",

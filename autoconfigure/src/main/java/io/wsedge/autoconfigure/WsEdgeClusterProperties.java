@@ -60,7 +60,15 @@ public class WsEdgeClusterProperties {
 	private Duration operationTimeout = Duration.ofSeconds(2);
 
 	/**
-	 * Tokens an instance takes from a cluster-wide message rate at a time (messages-per-second-per-principal);
+	 * Messages per second a client address may send on a route across the whole cluster, all its sessions
+	 * together (a token bucket of a second's worth), on top of each session's own rate; 0 for none. Messages
+	 * over it get the route's rate-limit-action.
+	 */
+	private double messagesPerSecondPerClient = 0;
+
+	/**
+	 * Tokens an instance takes from a cluster-wide message rate at a time (messages-per-second-per-principal and
+	 * messages-per-second-per-client);
 	 * 0 takes a tenth of a second's worth, at least 1. Larger batches mean fewer Redis round trips; a principal
 	 * whose sessions are spread over N instances may get up to N batches fewer than the rate, never more.
 	 */

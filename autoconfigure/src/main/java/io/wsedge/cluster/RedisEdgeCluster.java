@@ -267,6 +267,9 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		return this.redis.execute(ADMIT, keys, args)
 			.next()
 			.timeout(this.timeout)
+			// An upgrade given up while its script runs may leave a place in Redis: the next heartbeat puts the
+			// counts right.
+			.doOnCancel(() -> this.dirty.set(true))
 			.doFinally((signal) -> this.admitting.decrementAndGet())
 			.flatMap((answer) -> {
 				this.metrics.roundTrip("admit", System.nanoTime() - started, true);

@@ -40,6 +40,10 @@ public final class EdgeEngine implements AutoCloseable {
 
 	private EdgeCluster cluster;
 
+	private PrincipalLimiter clients;
+
+	private double clientRate;
+
 	private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
 
 	public EdgeEngine(List<SessionEndListener> endListeners) {
@@ -95,6 +99,27 @@ public final class EdgeEngine implements AutoCloseable {
 	public EdgeEngine cluster(EdgeCluster cluster) {
 		this.cluster = cluster;
 		return this;
+	}
+
+	/**
+	 * Sets a message rate every client address shares on each route, all its sessions together (the cluster's
+	 * {@code messages-per-second-per-client}); called once, before the first upgrade.
+	 * @param clients what counts the clients' sessions and messages, keyed by the address
+	 * @param perSecond the rate
+	 * @return this engine
+	 */
+	public EdgeEngine clientRate(PrincipalLimiter clients, double perSecond) {
+		this.clients = clients;
+		this.clientRate = perSecond;
+		return this;
+	}
+
+	PrincipalLimiter clientLimiter() {
+		return this.clients;
+	}
+
+	double clientRate() {
+		return this.clientRate;
 	}
 
 	/**

@@ -57,6 +57,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 
 	private final InetSocketAddress remoteAddress;
 
+	/** The client's address, when the edge holds client addresses to a shared message rate; else {@code null}. */
+	private final String clientKey;
+
 	private final URI uri;
 
 	private final HttpHeaders handshakeHeaders;
@@ -144,6 +147,8 @@ public final class ProxySession implements EdgeSession, LegListener {
 		this.route = route;
 		this.id = newId();
 		this.remoteAddress = remoteAddress;
+		this.clientKey = (engine.clientLimiter() != null && remoteAddress != null
+				&& remoteAddress.getAddress() != null) ? remoteAddress.getAddress().getHostAddress() : null;
 		this.uri = uri;
 		this.handshakeHeaders = HandshakeHeaders.copyOf(handshakeHeaders);
 		this.principal = principal;
@@ -176,6 +181,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		this.client.relay.bind(upstream);
 		this.upstream.relay.bind(client);
 		this.engine.opened(this);
+		if (this.clientKey != null) {
+			this.engine.clientLimiter().opened(this.route.id(), this.clientKey);
+		}
 		this.route.metrics().sessionOpened();
 		Limits limits = limits();
 		if (!limits.idleTimeout().isZero()) {
@@ -694,6 +702,23 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
+	 * Takes one client message from the rate the client address's sessions on this route share; called per
+	 * message only where that rate is set.
+	 */
+	boolean withinClientRate() {
+		double rate = this.engine.clientRate();
+		return this.engine.clientLimiter()
+			.tryMessage(this.route.id(), this.clientKey, rate, (int) Math.max(1, Math.ceil(rate)));
+	}
+
+	/**
+	 * Whether the client address's shared message rate applies to this session's client messages.
+	 */
+	boolean clientRateLimited() {
+		return this.clientKey != null;
+	}
+
+	/**
 	 * Whether the principal's message rate applies to this session's client messages.
 	 */
 	boolean principalRateLimited() {
@@ -772,6 +797,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		cancel(this.expiryTimer);
 		if (this.admission != null) {
 			this.admission.release();
+		}
+		if (this.clientKey != null && this.executor != null) {
+			this.engine.clientLimiter().closed(this.route.id(), this.clientKey);
 		}
 		this.client.relay.releaseAll();
 		this.upstream.relay.releaseAll();

@@ -113,6 +113,9 @@ final class Relay {
 	/** Whether client messages also count against the rate the principal's sessions share. */
 	private final boolean principalLimited;
 
+	/** Whether client messages also count against the rate the client address's sessions share. */
+	private final boolean clientLimited;
+
 	private double tokens;
 
 	private long refilledAt;
@@ -147,6 +150,7 @@ final class Relay {
 				: Math.ceil(limits.messagesPerSecond())) : 0;
 		this.dropOverRate = limits.dropOverRate();
 		this.principalLimited = from == Side.CLIENT && session.principalRateLimited();
+		this.clientLimited = from == Side.CLIENT && session.clientRateLimited();
 		this.tokens = this.burst;
 		this.refilledAt = System.nanoTime();
 	}
@@ -337,7 +341,8 @@ final class Relay {
 
 	private boolean withinRate() {
 		if ((this.tokensPerNano > 0 && !takeToken())
-				|| (this.principalLimited && !this.session.withinPrincipalRate())) {
+				|| (this.principalLimited && !this.session.withinPrincipalRate())
+				|| (this.clientLimited && !this.session.withinClientRate())) {
 			overRate();
 			return false;
 		}

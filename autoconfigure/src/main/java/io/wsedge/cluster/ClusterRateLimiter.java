@@ -14,8 +14,10 @@ import org.springframework.data.redis.core.script.RedisScript;
 import io.wsedge.engine.PrincipalLimiter;
 
 /**
- * {@code messages-per-second-per-principal} shared by the cluster: one token bucket per principal and route in
- * Redis, from which each instance takes a batch of tokens at a time, so that no message waits on Redis. A message
+ * A message rate shared by the cluster ({@code messages-per-second-per-principal}, keyed by principal, and
+ * {@code wsedge.cluster.messages-per-second-per-client}, keyed by client address): one token bucket per key and
+ * route in Redis, from which each instance takes a batch of tokens at a time, so that no message waits on Redis.
+ * A message
  * takes a token from the instance's allowance (an atomic decrement); when the allowance runs below half a batch,
  * the next batch is fetched in the background.
  * <p>
@@ -25,9 +27,9 @@ import io.wsedge.engine.PrincipalLimiter;
  * holds and does not use (at most a batch and a half) are lost to the others: a principal spread over N
  * instances may get up to 1.5 N batches fewer than the rate in a second.
  * <p>
- * The sessions of each principal are counted by the delegate, as on a single node.
+ * The sessions of each key are counted by the delegate, as on a single node.
  */
-public final class ClusterPrincipalLimiter implements PrincipalLimiter {
+public final class ClusterRateLimiter implements PrincipalLimiter {
 
 	private static final RedisScript<Long> TOKENS = RedisScript
 		.of(new ClassPathResource("io/wsedge/cluster/tokens.lua"), Long.class);
@@ -50,15 +52,16 @@ public final class ClusterPrincipalLimiter implements PrincipalLimiter {
 	/**
 	 * Creates the limiter.
 	 * @param redis the template on the application's Redis connection
-	 * @param keyPrefix the prefix of the cluster's keys
+	 * @param keyPrefix the prefix of the cluster's keys and of what this limiter counts, such as
+	 * {@code {wsedge}:rate:principal:}
 	 * @param tokenBatch tokens taken at a time, 0 for a tenth of a second's worth
 	 * @param local what counts the sessions, and the rate while the cluster's is out of reach
 	 * @param metrics where to report
 	 */
-	public ClusterPrincipalLimiter(ReactiveStringRedisTemplate redis, String keyPrefix, int tokenBatch,
+	public ClusterRateLimiter(ReactiveStringRedisTemplate redis, String keyPrefix, int tokenBatch,
 			PrincipalLimiter local, ClusterMetrics metrics) {
 		this.redis = redis;
-		this.prefix = keyPrefix + "rate:principal:";
+		this.prefix = keyPrefix;
 		this.tokenBatch = tokenBatch;
 		this.local = local;
 		this.metrics = metrics;
