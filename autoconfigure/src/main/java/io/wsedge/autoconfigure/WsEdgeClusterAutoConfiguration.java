@@ -24,6 +24,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import io.wsedge.api.EdgeMessenger;
 import io.wsedge.cluster.ClusterCommands;
+import io.wsedge.cluster.ClusterLifecycle;
 import io.wsedge.cluster.ClusterMetrics;
 import io.wsedge.cluster.ClusterRateLimiter;
 import io.wsedge.cluster.RedisEdgeCluster;
@@ -102,7 +103,6 @@ public final class WsEdgeClusterAutoConfiguration {
 						properties.getKeyPrefix() + "rate:client:", properties.getTokenBatch(),
 						new LocalPrincipalLimiter(), meters), perClient);
 			}
-			cluster.start();
 			return cluster;
 		}
 
@@ -153,8 +153,13 @@ public final class WsEdgeClusterAutoConfiguration {
 				ObjectProvider<ClusterMetrics> metrics) {
 			return new ClusterCommands(new ReactiveStringRedisTemplate(connectionFactory.getObject()), cluster,
 					new LocalSessions(engine), properties.getKeyPrefix(), properties.getOperationTimeout(),
-					metrics.getIfAvailable(() -> ClusterMetrics.NONE))
-				.start();
+					metrics.getIfAvailable(() -> ClusterMetrics.NONE));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterLifecycle wsEdgeClusterLifecycle(RedisEdgeCluster cluster, ObjectProvider<ClusterCommands> commands) {
+			return new ClusterLifecycle(cluster, commands.getIfAvailable());
 		}
 
 		@Configuration(proxyBeanMethods = false)

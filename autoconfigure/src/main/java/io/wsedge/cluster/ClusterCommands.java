@@ -76,7 +76,7 @@ public final class ClusterCommands implements EdgeMessenger, ClusterSessions, Au
 	/**
 	 * Subscribes to the cluster's commands and to this instance's answers; subscribes again whenever the
 	 * connection to Redis is lost.
-	 * @return completes once subscribed, or after the timeout
+	 * @return this, once subscribed or after the timeout
 	 */
 	public ClusterCommands start() {
 		String replies = this.repliesPrefix + this.cluster.instanceId();

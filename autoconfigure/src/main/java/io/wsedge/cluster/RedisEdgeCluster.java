@@ -129,7 +129,8 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	}
 
 	/**
-	 * Joins the cluster: registers this instance and starts the heartbeat.
+	 * Joins the cluster: registers this instance and starts the heartbeat. Upgrades may come before the first
+	 * heartbeat: the first one registers this instance too.
 	 */
 	public void start() {
 		scheduleHeartbeat(0);
@@ -500,6 +501,9 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		if (this.stopped) {
+			return;
+		}
 		this.stopped = true;
 		Disposable beat = this.heartbeat;
 		if (beat != null) {
