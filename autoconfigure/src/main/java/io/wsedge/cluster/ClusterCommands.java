@@ -81,7 +81,8 @@ public final class ClusterCommands implements EdgeMessenger, ClusterSessions, Au
 	public ClusterCommands start() {
 		String replies = this.repliesPrefix + this.cluster.instanceId();
 		CompletableFuture<Void> subscribed = new CompletableFuture<>();
-		this.subscription = this.redis.listenToChannelLater(this.commandsChannel, replies)
+		// Deferred: the listener connects at once, and Redis may be away when the edge starts.
+		this.subscription = Mono.defer(() -> this.redis.listenToChannelLater(this.commandsChannel, replies))
 			.doOnNext((ready) -> subscribed.complete(null))
 			.flatMapMany((messages) -> messages)
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1)))
