@@ -17,6 +17,10 @@ public final class LocalSessions implements EdgeMessenger {
 
 	private final EdgeEngine engine;
 
+	/**
+	 * Creates the sessions' commands of one edge.
+	 * @param engine the engine that holds the sessions
+	 */
 	public LocalSessions(EdgeEngine engine) {
 		this.engine = engine;
 	}

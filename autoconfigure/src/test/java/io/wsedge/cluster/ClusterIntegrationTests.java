@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,15 +116,28 @@ class ClusterIntegrationTests {
 		for (int i = 0; i < 5; i++) {
 			clients.add(echoing(TestClient.connect(ws(edges.get(i % 3), "clients", null))));
 		}
+		MeterRegistry meters = edges.get(0).context().getBean(MeterRegistry.class);
+		double refusedBefore = clientRefusals(meters);
 		for (EdgeApp edge : edges) {
 			assertThat(TestClient.refusedStatus(ws(edge, "clients", null))).isEqualTo(429);
 		}
+		// Refused by the cluster, not by an instance's own count (each holds at most 2): the meters say so.
+		assertThat(clientRefusals(meters) - refusedBefore).isEqualTo(1);
+		assertThat(meters.get("wsedge.cluster.round.trip").tag("operation", "admit").tag("outcome", "success")
+			.timer().count()).isPositive();
 		// A place given back on one instance is free on another.
 		clients.remove(0).close(1000, "");
 		TestClient again = awaitConnect(ws(edges.get(2), "clients", null));
 		assertThat(TestClient.refusedStatus(ws(edges.get(1), "clients", null))).isEqualTo(429);
 		clients.add(again);
 		closeAll(clients);
+	}
+
+	private static double clientRefusals(MeterRegistry meters) {
+		io.micrometer.core.instrument.Counter counter = meters.find("wsedge.cluster.refusals")
+			.tag("kind", "client")
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	@Test
