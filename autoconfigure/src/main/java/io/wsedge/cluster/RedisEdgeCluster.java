@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -92,6 +93,8 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 
 	private final AtomicInteger admitting = new AtomicInteger();
 
+	private final AtomicLong beats = new AtomicLong();
+
 	private final Scheduler scheduler = Schedulers.newSingle("wsedge-cluster", true);
 
 	private volatile boolean available = true;
@@ -140,15 +143,25 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		if (this.stopped) {
 			return;
 		}
+		// Only the latest scheduled beat runs: scheduling again (sooner, when Redis was found away) retires the
+		// one waiting, so there is never more than one heartbeat loop.
+		long generation = this.beats.incrementAndGet();
 		try {
-			this.heartbeat = this.scheduler.schedule(() -> heartbeat()
-			.doFinally((signal) -> scheduleHeartbeat(this.available ? Math.max(1, this.leaseMillis / 3)
-					: Math.min(1000, Math.max(1, this.leaseMillis / 3))))
-			.subscribe(), delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+			this.heartbeat = this.scheduler.schedule(() -> {
+				if (this.beats.get() == generation) {
+					heartbeat().doFinally((signal) -> scheduleHeartbeat(nextBeat())).subscribe();
+				}
+			}, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
 			// Stopped meanwhile: the scheduler is gone.
 		}
+	}
+
+	/** A third of the lease; at most a second while Redis is away, so that its return is noticed soon. */
+	private long nextBeat() {
+		long third = Math.max(1, this.leaseMillis / 3);
+		return this.available ? third : Math.min(1000, third);
 	}
 
 	/**
@@ -240,11 +253,8 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 							: " refuses new upgrades")
 					+ " until it is back");
 			this.metrics.availability(false, this.mode);
-			if (!this.stopped && this.heartbeat != null) {
-				// Try again soon rather than a third of a lease later.
-				this.heartbeat.dispose();
-				scheduleHeartbeat(Math.min(1000, this.leaseMillis / 3));
-			}
+			// Try again soon rather than a third of a lease later.
+			scheduleHeartbeat(nextBeat());
 		}
 	}
 
