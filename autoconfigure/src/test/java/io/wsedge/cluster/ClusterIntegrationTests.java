@@ -252,7 +252,13 @@ class ClusterIntegrationTests {
 		assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(new Close(4001, "moved"));
 		assertThat(request(edges.get(2), "DELETE", "/actuator/wsedgesessions/nosuchsession").statusCode())
 			.isEqualTo(404);
-		closeAll(List.of(second));
+		// Every session of a route, wherever it is.
+		HttpResponse<String> route = request(edges.get(0), "DELETE",
+				"/actuator/wsedgesessions?route=registry&code=4002&reason=route%20closed");
+		assertThat(route.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.parse(route.body()).read("$.closed", Integer.class)).isEqualTo(1);
+		assertThat(second.awaitClose(Duration.ofSeconds(10))).isEqualTo(new Close(4002, "route closed"));
+		closeAll(List.of());
 	}
 
 	@Test
