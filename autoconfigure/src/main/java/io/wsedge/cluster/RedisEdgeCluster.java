@@ -91,7 +91,11 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	/** Set when Redis may differ from this instance's own counts and sessions: the next heartbeat puts them back. */
 	private final AtomicBoolean dirty = new AtomicBoolean();
 
-	private final AtomicInteger admitting = new AtomicInteger();
+	/**
+	 * Counts every change of this instance's own counts and sessions, so that a put-back that raced with one is
+	 * done again on the next heartbeat.
+	 */
+	private final AtomicLong changes = new AtomicLong();
 
 	private final AtomicLong beats = new AtomicLong();
 
@@ -200,7 +204,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	private Mono<Void> resync() {
 		// Cleared first: a change while the counts are on their way makes the next heartbeat put them back again.
 		this.dirty.set(false);
-		boolean racing = this.admitting.get() > 0;
+		long changesBefore = this.changes.get();
 		List<String> keys = new ArrayList<>();
 		List<String> args = new ArrayList<>();
 		args.add(this.instanceId);
@@ -221,7 +225,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 				this.metrics.roundTrip("resync", System.nanoTime() - started, true);
 				// Places given back while Redis was away are forgotten once Redis has the zero.
 				keys.forEach((key) -> this.held.computeIfPresent(key, (k, count) -> (count.get() <= 0) ? null : count));
-				if (racing) {
+				if (this.changes.get() != changesBefore) {
 					this.dirty.set(true);
 				}
 				logger.info("Cluster instance " + this.instanceId + " put back its " + sessions.size()
@@ -274,14 +278,14 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		args.add(0, this.instanceId);
 		args.add(1, Long.toString(this.leaseMillis));
 		long started = System.nanoTime();
-		this.admitting.incrementAndGet();
+		this.changes.incrementAndGet();
 		return this.redis.execute(ADMIT, keys, args)
 			.next()
 			.timeout(this.timeout)
 			// An upgrade given up while its script runs may leave a place in Redis: the next heartbeat puts the
 			// counts right.
 			.doOnCancel(() -> this.dirty.set(true))
-			.doFinally((signal) -> this.admitting.decrementAndGet())
+			.doFinally((signal) -> this.changes.incrementAndGet())
 			.flatMap((answer) -> {
 				this.metrics.roundTrip("admit", System.nanoTime() - started, true);
 				int comma = answer.indexOf(',');
@@ -366,6 +370,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 				count.decrementAndGet();
 			}
 		}
+		this.changes.incrementAndGet();
 		if (!this.available) {
 			this.dirty.set(true);
 			return;
@@ -389,6 +394,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	public void opened(ProxySession session) {
 		String description = describe(session);
 		this.registered.put(session.id(), description);
+		this.changes.incrementAndGet();
 		if (!this.available) {
 			this.dirty.set(true);
 			return;
@@ -409,6 +415,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		if (this.registered.remove(session.id()) == null) {
 			return;
 		}
+		this.changes.incrementAndGet();
 		if (!this.available) {
 			this.dirty.set(true);
 			return;
