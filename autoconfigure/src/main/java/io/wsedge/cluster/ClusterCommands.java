@@ -179,6 +179,13 @@ public final class ClusterCommands implements EdgeMessenger, ClusterSessions, Au
 		String command = requestId + SEPARATOR + this.cluster.instanceId() + SEPARATOR + body;
 		this.redis.convertAndSend(this.commandsChannel, command).timeout(this.timeout).subscribe((receivers) -> {
 			this.metrics.roundTrip("command", System.nanoTime() - started, true);
+			if (receivers == 0) {
+				// Nobody listens, not even this instance (its subscription is being renewed): its own sessions
+				// still get it.
+				this.pending.remove(requestId);
+				alone.get().whenComplete((count, error) -> waiting.result.complete((count != null) ? count : 0));
+				return;
+			}
 			waiting.expect(receivers.intValue());
 		}, (failure) -> {
 			this.metrics.roundTrip("command", System.nanoTime() - started, false);
