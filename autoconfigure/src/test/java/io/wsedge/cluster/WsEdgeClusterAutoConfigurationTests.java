@@ -8,9 +8,13 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
+import org.springframework.boot.test.context.FilteredClassLoader;
+
+import io.wsedge.actuate.WsEdgeSessionsEndpoint;
 import io.wsedge.api.EdgeMessenger;
 import io.wsedge.autoconfigure.WsEdgeAutoConfiguration;
 import io.wsedge.autoconfigure.WsEdgeClusterAutoConfiguration;
+import io.wsedge.autoconfigure.WsEdgeSessionsEndpointAutoConfiguration;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.LocalSessions;
 
@@ -57,6 +61,26 @@ class WsEdgeClusterAutoConfigurationTests {
 		this.runner.withPropertyValues("wsedge.cluster.enabled=true")
 			.withBean(EdgeMessenger.class, () -> own)
 			.run((context) -> assertThat(context).getBean(EdgeMessenger.class).isSameAs(own));
+	}
+
+	@Test
+	void withoutSpringDataRedisTheEdgeRunsAndClusterModeFailsStartupNamingTheProperty() {
+		ReactiveWebApplicationContextRunner withoutRedis = new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WsEdgeAutoConfiguration.class, WsEdgeClusterAutoConfiguration.class,
+					WsEdgeSessionsEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=wsedgesessions")
+			.withClassLoader(new FilteredClassLoader("org.springframework.data.redis", "io.lettuce"));
+		withoutRedis.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean(EdgeMessenger.class).isInstanceOf(LocalSessions.class);
+			assertThat(context).hasSingleBean(WsEdgeSessionsEndpoint.class);
+		});
+		withoutRedis.withPropertyValues("wsedge.cluster.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("wsedge.cluster.enabled")
+				.hasMessageContaining("spring-boot-starter-data-redis-reactive"));
 	}
 
 	@Test
