@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -34,7 +33,8 @@ import io.wsedge.engine.ProxySession;
  * <p>
  * Each cap is a Redis hash of the sessions each instance holds under it; an instance's entries count while its
  * lease in the instances' sorted set runs, renewed by a heartbeat of a third of the lease time, so the sessions
- * of an instance that dies stop counting when its lease runs out, whoever looks next. An upgrade checks and
+ * of an instance that dies stop counting when its lease runs out: the next upgrade or heartbeat of any instance
+ * clears its entries from every cap it held places in (a set of them is kept per instance). An upgrade checks and
  * takes its places in every cap in one Lua script, one round trip, bounded by the timeout.
  * <p>
  * This instance's own counts and sessions are kept here too, as the truth: when Redis was away (or lost its
@@ -60,6 +60,8 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 
 	private static final RedisScript<String> SESSIONS = script("sessions", String.class);
 
+	private static final RedisScript<Long> LEAVE = script("leave", Long.class);
+
 	private static final String[] KINDS = { "cluster", "route", "client", "principal" };
 
 	private final ReactiveStringRedisTemplate redis;
@@ -71,6 +73,9 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	private final String instancesKey;
 
 	private final String sessionsKey;
+
+	/** The set of the quotas this instance holds places in, which the others clear once its lease runs out. */
+	private final String heldKey;
 
 	private final long leaseMillis;
 
@@ -124,6 +129,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		this.prefix = settings.keyPrefix();
 		this.instancesKey = this.prefix + "instances";
 		this.sessionsKey = sessionsKey(this.instanceId);
+		this.heldKey = this.prefix + "keys:" + this.instanceId;
 		this.leaseMillis = settings.leaseTime().toMillis();
 		this.timeout = settings.timeout();
 		this.mode = settings.onRedisFailure();
@@ -175,7 +181,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	Mono<Void> heartbeat() {
 		long started = System.nanoTime();
 		return this.redis.execute(HEARTBEAT, List.of(this.instancesKey, this.sessionsKey),
-				List.of(this.instanceId, Long.toString(this.leaseMillis)))
+				List.of(this.instanceId, Long.toString(this.leaseMillis), this.prefix))
 			.next()
 			.timeout(leaseTimeout())
 			.doOnEach((signal) -> {
@@ -208,6 +214,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		List<String> keys = new ArrayList<>();
 		List<String> args = new ArrayList<>();
 		args.add(this.instanceId);
+		args.add(this.heldKey);
 		this.held.forEach((key, count) -> {
 			keys.add(key);
 			args.add(Integer.toString(Math.max(0, count.get())));
@@ -277,6 +284,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		keys.add(0, this.instancesKey);
 		args.add(0, this.instanceId);
 		args.add(1, Long.toString(this.leaseMillis));
+		args.add(2, this.prefix);
 		long started = System.nanoTime();
 		this.changes.incrementAndGet();
 		return this.redis.execute(ADMIT, keys, args)
@@ -376,7 +384,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 			return;
 		}
 		long started = System.nanoTime();
-		this.redis.execute(RELEASE, keys, List.of(this.instanceId))
+		this.redis.execute(RELEASE, keys, List.of(this.instanceId, this.heldKey))
 			.next()
 			.timeout(leaseTimeout())
 			.subscribe((done) -> {
@@ -513,8 +521,9 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 	}
 
 	/**
-	 * Leaves the cluster: stops the heartbeat and, when Redis answers, withdraws this instance's lease (its
-	 * sessions have ended by then, when the edge drained).
+	 * Leaves the cluster: stops the heartbeat and, when Redis answers, withdraws this instance's lease, its
+	 * entries in every cap (its sessions have ended by then, when the edge drained; their releases may still be
+	 * on their way) and its sessions.
 	 */
 	@Override
 	public void close() {
@@ -528,8 +537,7 @@ public final class RedisEdgeCluster implements EdgeCluster, AutoCloseable {
 		}
 		if (this.available) {
 			try {
-				Flux.concat(this.redis.opsForZSet().remove(this.instancesKey, this.instanceId),
-						this.redis.delete(this.sessionsKey))
+				this.redis.execute(LEAVE, List.of(this.instancesKey), List.of(this.instanceId, this.prefix))
 					.then()
 					.block(leaseTimeout());
 			}

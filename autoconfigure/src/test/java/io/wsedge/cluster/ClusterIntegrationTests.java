@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,6 +190,13 @@ class ClusterIntegrationTests {
 			more.add(echoing(TestClient.connect(ws(edges.get(2), "crash", null))));
 			assertThat(TestClient.refusedStatus(ws(edges.get(0), "crash", null))).isEqualTo(429);
 			closeAll(more);
+			// Nothing of the dead instance is left in Redis: not its entry in any cap, nor its registry.
+			ReactiveStringRedisTemplate redisTemplate = new ReactiveStringRedisTemplate(
+					edges.get(0).context().getBean(ReactiveRedisConnectionFactory.class));
+			assertThat(redisTemplate.hasKey("{wsedge}:keys:doomed").block()).isFalse();
+			assertThat(redisTemplate.hasKey("{wsedge}:sessions:doomed").block()).isFalse();
+			assertThat(redisTemplate.opsForHash().hasKey("{wsedge}:q:client:crash:127.0.0.1", "doomed").block())
+				.isFalse();
 		}
 	}
 
