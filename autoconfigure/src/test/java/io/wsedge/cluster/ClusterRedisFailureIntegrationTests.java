@@ -14,6 +14,8 @@ import java.util.function.BooleanSupplier;
 import com.jayway.jsonpath.JsonPath;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +125,15 @@ class ClusterRedisFailureIntegrationTests {
 			client.close(1000, "");
 			client.awaitClose(Duration.ofSeconds(10));
 		}
+		// A clean shutdown leaves nothing of the instance in Redis.
+		open.awaitNoSessions();
+		open.close();
+		ReactiveStringRedisTemplate redisTemplate = new ReactiveStringRedisTemplate(
+				closed.context().getBean(ReactiveRedisConnectionFactory.class));
+		assertThat(redisTemplate.opsForZSet().score("{wsedge}:instances", "open").blockOptional()).isEmpty();
+		assertThat(redisTemplate.hasKey("{wsedge}:keys:open").block()).isFalse();
+		assertThat(redisTemplate.hasKey("{wsedge}:sessions:open").block()).isFalse();
+		assertThat(redisTemplate.opsForHash().hasKey("{wsedge}:q:client:echo:127.0.0.1", "open").block()).isFalse();
 	}
 
 	private static void await(BooleanSupplier condition, String what) throws InterruptedException {
