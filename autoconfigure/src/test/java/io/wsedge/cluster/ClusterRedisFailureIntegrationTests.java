@@ -121,6 +121,12 @@ class ClusterRedisFailureIntegrationTests {
 			leaving.awaitClose(Duration.ofSeconds(10));
 		}
 		clients.add(echoing(ClusterIntegrationTests.awaitConnect(closed.ws("/ws/echo"))));
+		// Commands between instances work again too: the other instance closes the first client's session.
+		TestClient onOpen = clients.remove(0);
+		String onOpenId = open.engine().sessions().iterator().next().id();
+		assertThat(ClusterIntegrationTests.request(closed, "DELETE",
+				"/actuator/wsedgesessions/" + onOpenId + "?code=4003&reason=moved").statusCode()).isEqualTo(204);
+		assertThat(onOpen.awaitClose(Duration.ofSeconds(10))).isEqualTo(new TestClient.Close(4003, "moved"));
 		for (TestClient client : clients) {
 			client.close(1000, "");
 			client.awaitClose(Duration.ofSeconds(10));
