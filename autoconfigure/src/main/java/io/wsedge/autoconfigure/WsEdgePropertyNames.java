@@ -39,7 +39,7 @@ final class WsEdgePropertyNames {
 	private static final ConfigurationPropertyName ROUTES = ConfigurationPropertyName.of("wsedge.routes");
 
 	private static final WsEdgePropertyNames INSTANCE = new WsEdgePropertyNames(WsEdgeProperties.class,
-			WsEdgeClosePoliciesProperties.class, WsEdgeHealthProperties.class);
+			WsEdgeClosePoliciesProperties.class, WsEdgeHealthProperties.class, WsEdgeClusterProperties.class);
 
 	private final Bean root = new Bean(new LinkedHashMap<>());
 

@@ -8,8 +8,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
+import org.springframework.beans.factory.ObjectProvider;
+
 import io.wsedge.actuate.WsEdgeSessionsEndpoint;
 import io.wsedge.actuate.WsEdgeUpstreamsEndpoint;
+import io.wsedge.api.EdgeMessenger;
+import io.wsedge.cluster.ClusterSessions;
+import io.wsedge.engine.LocalSessions;
 import io.wsedge.engine.EdgeEngine;
 import io.wsedge.engine.EdgeRoutes;
 
@@ -18,7 +23,7 @@ import io.wsedge.engine.EdgeRoutes;
  * only when it is exposed over HTTP ({@code management.endpoints.web.exposure.include}) and its access is not
  * turned off.
  */
-@AutoConfiguration(after = WsEdgeAutoConfiguration.class)
+@AutoConfiguration(after = { WsEdgeAutoConfiguration.class, WsEdgeClusterAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean({ EdgeEngine.class, EdgeRoutes.class })
 public final class WsEdgeSessionsEndpointAutoConfiguration {
@@ -26,8 +31,10 @@ public final class WsEdgeSessionsEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	WsEdgeSessionsEndpoint wsEdgeSessionsEndpoint(EdgeEngine engine, EdgeRoutes routes) {
-		return new WsEdgeSessionsEndpoint(engine, routes);
+	WsEdgeSessionsEndpoint wsEdgeSessionsEndpoint(EdgeEngine engine, EdgeRoutes routes,
+			ObjectProvider<EdgeMessenger> messenger, ObjectProvider<ClusterSessions> cluster) {
+		return new WsEdgeSessionsEndpoint(engine, routes, messenger.getIfAvailable(() -> new LocalSessions(engine)),
+				cluster.getIfAvailable());
 	}
 
 	@Bean

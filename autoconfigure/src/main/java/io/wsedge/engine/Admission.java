@@ -19,6 +19,9 @@ public final class Admission implements AdmissionResult {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
+	/** Whether the cluster counts this place too, set before the session starts. */
+	private volatile boolean clustered;
+
 	Admission(EdgeEngine engine, EdgeRoute route, InetAddress client, String principal) {
 		this.engine = engine;
 		this.route = route;
@@ -31,8 +34,24 @@ public final class Admission implements AdmissionResult {
 	 */
 	public void release() {
 		if (this.released.compareAndSet(false, true)) {
-			this.engine.release(this.route, this.client, this.principal);
+			this.engine.release(this.route, this.client, this.principal, this.clustered);
 		}
+	}
+
+	void clustered() {
+		this.clustered = true;
+	}
+
+	EdgeRoute route() {
+		return this.route;
+	}
+
+	InetAddress client() {
+		return this.client;
+	}
+
+	String principal() {
+		return this.principal;
 	}
 
 }

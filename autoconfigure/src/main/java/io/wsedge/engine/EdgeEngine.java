@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
 
 import io.wsedge.api.SessionEndListener;
 import io.wsedge.api.SessionSummary;
@@ -36,6 +37,12 @@ public final class EdgeEngine implements AutoCloseable {
 	private volatile boolean draining;
 
 	private PrincipalLimiter principals = new LocalPrincipalLimiter();
+
+	private EdgeCluster cluster;
+
+	private PrincipalLimiter clients;
+
+	private double clientRate;
 
 	private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
 
@@ -85,6 +92,68 @@ public final class EdgeEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Joins a cluster of edges ({@code wsedge.cluster.enabled}); called once, before the first upgrade.
+	 * @param cluster the cluster
+	 * @return this engine
+	 */
+	public EdgeEngine cluster(EdgeCluster cluster) {
+		this.cluster = cluster;
+		return this;
+	}
+
+	/**
+	 * Sets a message rate every client address shares on each route, all its sessions together (the cluster's
+	 * {@code messages-per-second-per-client}); called once, before the first upgrade.
+	 * @param clients what counts the clients' sessions and messages, keyed by the address
+	 * @param perSecond the rate
+	 * @return this engine
+	 */
+	public EdgeEngine clientRate(PrincipalLimiter clients, double perSecond) {
+		this.clients = clients;
+		this.clientRate = perSecond;
+		return this;
+	}
+
+	PrincipalLimiter clientLimiter() {
+		return this.clients;
+	}
+
+	double clientRate() {
+		return this.clientRate;
+	}
+
+	/**
+	 * The cluster this edge belongs to.
+	 * @return the cluster, or {@code null} when the edge stands alone
+	 */
+	public EdgeCluster cluster() {
+		return this.cluster;
+	}
+
+	/**
+	 * Takes a place under the cluster-wide caps for an upgrade this node admitted; without a cluster, the
+	 * admission as it is. On a refusal the admission is released.
+	 * @param admission the node's admission
+	 * @return the admission, or the cluster's refusal
+	 */
+	public Mono<AdmissionResult> admitInCluster(Admission admission) {
+		EdgeCluster cluster = this.cluster;
+		if (cluster == null) {
+			return Mono.just(admission);
+		}
+		return cluster.admit(admission.route(), admission.client(), admission.principal())
+			.map((denied) -> {
+				admission.release();
+				return (AdmissionResult) denied;
+			})
+			.switchIfEmpty(Mono.fromSupplier(() -> {
+				admission.clustered();
+				return admission;
+			}))
+			.doOnCancel(admission::release);
+	}
+
+	/**
 	 * What counts the principals' sessions and messages.
 	 * @return the principal limiter
 	 */
@@ -119,20 +188,20 @@ public final class EdgeEngine implements AutoCloseable {
 		// Per route: a client's sessions on one route do not count against another route's cap.
 		int clientCap = route.limits().maxConnectionsPerClient();
 		if (client != null && route.clientSessions(client, 1) > clientCap && clientCap > 0) {
-			release(route, client, null);
+			release(route, client, null, false);
 			return new AdmissionResult.Denied(429, "Too Many Requests: too many sessions from this client");
 		}
 		if (principal != null) {
 			int principalCap = route.limits().maxConnectionsPerPrincipal();
 			if (this.principals.opened(route.id(), principal) > principalCap && principalCap > 0) {
-				release(route, client, principal);
+				release(route, client, principal, false);
 				return new AdmissionResult.Denied(429, "Too Many Requests: too many sessions of this principal");
 			}
 		}
 		return new Admission(this, route, client, principal);
 	}
 
-	void release(EdgeRoute route, InetAddress client, String principal) {
+	void release(EdgeRoute route, InetAddress client, String principal, boolean clustered) {
 		this.admitted.decrementAndGet();
 		route.activeSessions().decrementAndGet();
 		if (client != null) {
@@ -140,6 +209,9 @@ public final class EdgeEngine implements AutoCloseable {
 		}
 		if (principal != null) {
 			this.principals.closed(route.id(), principal);
+		}
+		if (clustered) {
+			this.cluster.release(route, client, principal);
 		}
 	}
 
@@ -214,10 +286,16 @@ public final class EdgeEngine implements AutoCloseable {
 
 	void opened(ProxySession session) {
 		this.sessions.put(session.id(), session);
+		if (this.cluster != null) {
+			this.cluster.opened(session);
+		}
 	}
 
 	void ended(ProxySession session, SessionSummary summary) {
 		this.sessions.remove(session.id());
+		if (this.cluster != null) {
+			this.cluster.ended(session);
+		}
 		for (SessionEndListener listener : this.endListeners) {
 			try {
 				listener.onSessionEnd(summary);

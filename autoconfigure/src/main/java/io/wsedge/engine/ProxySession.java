@@ -16,7 +16,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpHeaders;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.EventExecutor;
@@ -52,6 +56,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 	private final String id;
 
 	private final InetSocketAddress remoteAddress;
+
+	/** The client's address, when the edge holds client addresses to a shared message rate; else {@code null}. */
+	private final String clientKey;
 
 	private final URI uri;
 
@@ -140,6 +147,8 @@ public final class ProxySession implements EdgeSession, LegListener {
 		this.route = route;
 		this.id = newId();
 		this.remoteAddress = remoteAddress;
+		this.clientKey = (engine.clientLimiter() != null && remoteAddress != null
+				&& remoteAddress.getAddress() != null) ? remoteAddress.getAddress().getHostAddress() : null;
 		this.uri = uri;
 		this.handshakeHeaders = HandshakeHeaders.copyOf(handshakeHeaders);
 		this.principal = principal;
@@ -182,6 +191,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		this.client.relay.bind(upstream);
 		this.upstream.relay.bind(client);
 		this.engine.opened(this);
+		if (this.clientKey != null) {
+			this.engine.clientLimiter().opened(this.route.id(), this.clientKey);
+		}
 		this.route.metrics().sessionOpened();
 		Limits limits = limits();
 		if (!limits.idleTimeout().isZero()) {
@@ -375,6 +387,35 @@ public final class ProxySession implements EdgeSession, LegListener {
 	 */
 	public void closeFromOutside(CloseStatus status) {
 		execute(() -> closeByEdge(status, status));
+	}
+
+	/**
+	 * Sends a data message to the client from outside the relays (a backend's push); callable from any thread.
+	 * At most once: the message is dropped when the session is closing or an upstream message is half-way
+	 * through its fragments, which nothing may interleave (RFC 6455 §5.4).
+	 * @param binary whether the message is binary rather than text
+	 * @param data the payload (UTF-8 for text)
+	 * @return whether the message was written to the client's connection
+	 */
+	public CompletableFuture<Boolean> sendToClient(boolean binary, byte[] data) {
+		CompletableFuture<Boolean> sent = new CompletableFuture<>();
+		try {
+			execute(() -> {
+				if (this.closing || this.ended || this.client.leg == null || this.upstream.relay.midMessage()) {
+					sent.complete(false);
+					return;
+				}
+				ByteBuf payload = Unpooled.wrappedBuffer(data);
+				this.client.leg.write(binary ? new BinaryWebSocketFrame(payload) : new TextWebSocketFrame(payload));
+				this.client.leg.flush();
+				sent.complete(true);
+			});
+		}
+		catch (RuntimeException ex) {
+			// The executor is shutting down: the session is gone.
+			sent.complete(false);
+		}
+		return sent;
 	}
 
 	// EdgeSession
@@ -673,6 +714,23 @@ public final class ProxySession implements EdgeSession, LegListener {
 	}
 
 	/**
+	 * Takes one client message from the rate the client address's sessions on this route share; called per
+	 * message only where that rate is set.
+	 */
+	boolean withinClientRate() {
+		double rate = this.engine.clientRate();
+		return this.engine.clientLimiter()
+			.tryMessage(this.route.id(), this.clientKey, rate, (int) Math.max(1, Math.ceil(rate)));
+	}
+
+	/**
+	 * Whether the client address's shared message rate applies to this session's client messages.
+	 */
+	boolean clientRateLimited() {
+		return this.clientKey != null;
+	}
+
+	/**
 	 * Whether the principal's message rate applies to this session's client messages.
 	 */
 	boolean principalRateLimited() {
@@ -751,6 +809,9 @@ public final class ProxySession implements EdgeSession, LegListener {
 		cancel(this.expiryTimer);
 		if (this.admission != null) {
 			this.admission.release();
+		}
+		if (this.clientKey != null && this.executor != null) {
+			this.engine.clientLimiter().closed(this.route.id(), this.clientKey);
 		}
 		this.client.relay.releaseAll();
 		this.upstream.relay.releaseAll();

@@ -113,6 +113,9 @@ final class Relay {
 	/** Whether client messages also count against the rate the principal's sessions share. */
 	private final boolean principalLimited;
 
+	/** Whether client messages also count against the rate the client address's sessions share. */
+	private final boolean clientLimited;
+
 	private double tokens;
 
 	private long refilledAt;
@@ -156,8 +159,14 @@ final class Relay {
 				: Math.ceil(limits.messagesPerSecond())) : 0;
 		this.dropOverRate = limits.dropOverRate();
 		this.principalLimited = from == Side.CLIENT && session.principalRateLimited();
+		this.clientLimited = from == Side.CLIENT && session.clientRateLimited();
 		this.tokens = this.burst;
 		this.refilledAt = System.nanoTime();
+	}
+
+	/** Whether a fragmented message is on its way to the target: nothing else may be written until it ends. */
+	boolean midMessage() {
+		return this.partial == Partial.STREAMING || this.partial == Partial.FRAGMENTS;
 	}
 
 	void bind(Leg target) {
@@ -341,7 +350,8 @@ final class Relay {
 
 	private boolean withinRate() {
 		if ((this.tokensPerNano > 0 && !takeToken())
-				|| (this.principalLimited && !this.session.withinPrincipalRate())) {
+				|| (this.principalLimited && !this.session.withinPrincipalRate())
+				|| (this.clientLimited && !this.session.withinClientRate())) {
 			overRate();
 			return false;
 		}

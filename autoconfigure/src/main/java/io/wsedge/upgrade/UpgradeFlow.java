@@ -37,7 +37,8 @@ import io.wsedge.policy.EdgePolicies;
  * that the client gets the upstream's subprotocol, or an HTTP status, never a socket that opens and then dies:
  * <ol>
  * <li>{@link #prepare}: the handshake is checked, the route's authentication runs (and takes the token out of
- * the request), the upgrade is admitted under the caps, the upgrade interceptors run, and the upstream is
+ * the request), the upgrade is admitted under the caps (the node's, then the cluster's when the edge belongs to
+ * one), the upgrade interceptors run, and the upstream is
  * dialled;</li>
  * <li>{@link #accept}: the upstream's subprotocol and the drain are checked and the session is created;</li>
  * <li>the server adapter upgrades the client, then {@link Accepted#start starts} the session with the client's
@@ -121,8 +122,6 @@ public final class UpgradeFlow {
 
 	private Mono<Prepared> admit(EdgeRoute route, Authenticated authenticated, InetSocketAddress peer,
 			InetSocketAddress client, boolean secure, EventLoop loop, Observation upgrade) {
-		URI uri = authenticated.uri();
-		HttpHeaders headers = authenticated.headers();
 		Principal principal = authenticated.principal();
 		AdmissionResult admitted = this.engine.admit(route, (client != null) ? client.getAddress() : null,
 				(principal != null) ? principal.getName() : null);
@@ -130,7 +129,20 @@ public final class UpgradeFlow {
 			Refusal refusal = new Refusal(denied.status(), denied.message()).by(Refusal.Step.ADMISSION, null);
 			return Mono.error(new HandshakeRefusedException(refusal));
 		}
-		Admission admission = (Admission) admitted;
+		return this.engine.admitInCluster((Admission) admitted).flatMap((shared) -> {
+			if (shared instanceof AdmissionResult.Denied denied) {
+				return Mono.error(new HandshakeRefusedException(
+						new Refusal(denied.status(), denied.message()).by(Refusal.Step.ADMISSION, "cluster")));
+			}
+			return admitted(route, authenticated, client, peer, secure, loop, (Admission) shared, upgrade);
+		});
+	}
+
+	private Mono<Prepared> admitted(EdgeRoute route, Authenticated authenticated, InetSocketAddress client,
+			InetSocketAddress peer, boolean secure, EventLoop loop, Admission admission, Observation upgrade) {
+		URI uri = authenticated.uri();
+		HttpHeaders headers = authenticated.headers();
+		Principal principal = authenticated.principal();
 		UpgradeRequest request = new UpgradeRequest(route, uri, client, peer, this.policies.clients().trusts(peer),
 				headers, principal, secure);
 		request.clientSubprotocol(authenticated.subprotocol());

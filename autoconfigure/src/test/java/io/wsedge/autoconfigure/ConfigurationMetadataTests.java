@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	private static final Class<?>[] PROPERTIES = { WsEdgeProperties.class, WsEdgeClosePoliciesProperties.class,
-			WsEdgeHealthProperties.class };
+			WsEdgeHealthProperties.class, WsEdgeClusterProperties.class };
 
 	private static Map<String, JsonNode> properties() throws Exception {
 		try (InputStream in = ConfigurationMetadataTests.class

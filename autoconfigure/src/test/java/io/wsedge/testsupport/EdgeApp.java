@@ -57,6 +57,18 @@ public final class EdgeApp implements AutoCloseable {
 			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration",
 			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration");
 
+	/**
+	 * Spring Data Redis is on the test class path for the cluster tests; every other edge runs without its
+	 * auto-configuration (and its health contributor, which would report a Redis nobody uses).
+	 */
+	static final String REDIS = String.join(",",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration");
+
 	private final ConfigurableApplicationContext context;
 
 	private EdgeApp(ConfigurableApplicationContext context) {
@@ -108,6 +120,9 @@ public final class EdgeApp implements AutoCloseable {
 		}
 		if (!secured) {
 			all.merge("spring.autoconfigure.exclude", SECURITY, (own, ours) -> own + "," + ours);
+		}
+		if (!"true".equals(all.get("wsedge.cluster.enabled"))) {
+			all.merge("spring.autoconfigure.exclude", REDIS, (own, ours) -> own + "," + ours);
 		}
 		all.forEach((key, value) -> args.add(key + "=" + value));
 		Class<?>[] classes = new Class<?>[sources.length + 1];

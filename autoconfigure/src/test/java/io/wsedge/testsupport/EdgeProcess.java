@@ -153,6 +153,19 @@ public final class EdgeProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Kills the child at once (SIGKILL): no shutdown hook, no drain, nothing given back; waits until it is gone.
+	 */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(20, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	@Override
 	public void close() {
 		this.process.destroy();

@@ -72,6 +72,8 @@ public final class Bench {
 				      --baseline=JAR       also runs the edge of another build (its benchmarks jar), as
 				                           target "baseline", beside this one in the plain pass
 				      --docs=docs/benchmarks.md   also write the results into that file
+				      --cluster=127.0.0.1:6379     every edge in cluster mode against that Redis (compare
+				                           with a run without it: handshakes/s and per-message CPU)
 				  jmh [JMH options]  the JMH suite, e.g. jmh -prof gc
 				  soak [--duration=10m --rate=2000 --connections=20 --docs=docs/soak.md]
 				""");
@@ -91,6 +93,7 @@ public final class Bench {
 		boolean jfr = false;
 		boolean observations = false;
 		Path baseline = null;
+		String cluster = null;
 		int retries = 2;
 		for (String arg : args) {
 			if (arg.equals("--quick")) {
@@ -153,6 +156,9 @@ public final class Bench {
 			else if (arg.startsWith("--baseline=")) {
 				baseline = Path.of(value);
 			}
+			else if (arg.startsWith("--cluster=")) {
+				cluster = value;
+			}
 			else if (!arg.equals("--quick") && !arg.equals("--smoke")) {
 				throw new IllegalArgumentException("Unknown option: " + arg);
 			}
@@ -165,6 +171,7 @@ public final class Bench {
 			.jfr(jfr)
 			.retries(retries)
 			.observations(observations)
+			.cluster(cluster)
 			.baseline(baseline)
 			.run();
 		String markdown = report.markdown();

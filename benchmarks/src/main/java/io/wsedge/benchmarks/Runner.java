@@ -74,6 +74,9 @@ final class Runner {
 	/** Whether to run the scenarios again with the edge's observations on. */
 	private boolean observations;
 
+	/** The Redis (host:port) the edge shares its cluster state through, or {@code null} for a standalone edge. */
+	private String cluster;
+
 	/** The edge's measured windows since it started, profiled from its recording when it stops. */
 	private final List<Profiled> profiled = new ArrayList<>();
 
@@ -140,6 +143,18 @@ final class Runner {
 	 */
 	Runner observations(boolean observations) {
 		this.observations = observations;
+		return this;
+	}
+
+	/**
+	 * Runs every edge in cluster mode against a Redis server, for comparing handshakes per second and
+	 * per-message CPU with a run without it: each upgrade then takes one Redis round trip (a per-client cap is
+	 * set so that the quota script runs), messages none.
+	 * @param redis the Redis server as host:port, or {@code null} for a standalone edge
+	 * @return this runner
+	 */
+	Runner cluster(String redis) {
+		this.cluster = redis;
 		return this;
 	}
 
@@ -335,6 +350,9 @@ final class Runner {
 		}
 		else if (mode == Mode.OBSERVED) {
 			args.add("--observations");
+		}
+		if (this.cluster != null) {
+			args.add("--cluster=" + this.cluster);
 		}
 		List<String> jvm = new ArrayList<>(this.settings.edgeJvm());
 		if (this.jfr) {

@@ -41,11 +41,11 @@ public class BenchEdgeApplication {
 	 */
 	public static ConfigurableApplicationContext start(String upstream, int port, Interceptors interceptors,
 			boolean compression, boolean servlet) {
-		return start(upstream, port, interceptors, compression, servlet, false);
+		return start(upstream, port, interceptors, compression, servlet, false, null);
 	}
 
 	/**
-	 * Starts an edge.
+	 * Starts an edge, in cluster mode when a Redis server is given.
 	 * @param upstream the upstream URI
 	 * @param port the port, 0 for any free one
 	 * @param interceptors which interceptors run on the route
@@ -54,10 +54,11 @@ public class BenchEdgeApplication {
 	 * @param observations whether the edge's observations ({@code wsedge.upgrade}, {@code wsedge.upstream.connect},
 	 * {@code wsedge.session}) are on, recorded by Boot's meter handler into its in-memory registry; off, the edge
 	 * runs as before it had them
+	 * @param cluster the Redis server (host:port) of cluster mode, or {@code null} for a standalone edge
 	 * @return the running application
 	 */
 	public static ConfigurableApplicationContext start(String upstream, int port, Interceptors interceptors,
-			boolean compression, boolean servlet, boolean observations) {
+			boolean compression, boolean servlet, boolean observations, String cluster) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", port);
@@ -94,13 +95,29 @@ public class BenchEdgeApplication {
 			properties.put("wsedge.compression.client.enabled", true);
 			properties.put("wsedge.compression.upstream.enabled", true);
 		}
+		if (cluster != null) {
+			int colon = cluster.lastIndexOf(':');
+			properties.put("spring.data.redis.host", cluster.substring(0, colon));
+			properties.put("spring.data.redis.port", cluster.substring(colon + 1));
+			properties.put("wsedge.cluster.enabled", true);
+			// A cap every upgrade is checked against, so that each takes its Redis round trip; no load reaches it.
+			properties.put("wsedge.routes[0].limits.max-connections-per-client", 1_000_000);
+		}
+		else {
+			// Redis is on the class path for cluster runs; a standalone edge leaves it alone.
+			properties.put("spring.autoconfigure.exclude",
+					"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
+							+ "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration,"
+							+ "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration,"
+							+ "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration");
+		}
 		return new SpringApplicationBuilder(BenchEdgeApplication.class).properties(properties).run();
 	}
 
 	/**
 	 * Runs an edge until the process is killed:
 	 * {@code --upstream=ws://... | --upstreams=ws://...,ws://... [--port=N] [--interceptors | --light-interceptors]
-	 * [--compression] [--servlet] [--observations]}.
+	 * [--compression] [--servlet] [--observations] [--cluster=host:port]}.
 	 * @param args the arguments
 	 */
 	public static void main(String[] args) {
@@ -110,6 +127,7 @@ public class BenchEdgeApplication {
 		boolean compression = false;
 		boolean servlet = false;
 		boolean observations = false;
+		String cluster = null;
 		for (String arg : args) {
 			if (arg.startsWith("--upstream=")) {
 				upstream = arg.substring("--upstream=".length());
@@ -135,13 +153,16 @@ public class BenchEdgeApplication {
 			else if (arg.equals("--observations")) {
 				observations = true;
 			}
+			else if (arg.startsWith("--cluster=")) {
+				cluster = arg.substring("--cluster=".length());
+			}
 		}
 		if (upstream == null) {
 			throw new IllegalArgumentException("--upstream=ws://host:port/ is required");
 		}
 		io.wsedge.benchmarks.Bench.exitWithParent();
 		ConfigurableApplicationContext context = start(upstream, port, interceptors, compression, servlet,
-				observations);
+				observations, cluster);
 		System.out.println(READY + context.getEnvironment().getProperty("local.server.port"));
 		System.out.flush();
 	}
