@@ -72,8 +72,8 @@ public final class Bench {
 				      --baseline=JAR       also runs the edge of another build (its benchmarks jar), as
 				                           target "baseline", beside this one in the plain pass
 				      --docs=docs/benchmarks.md   also write the results into that file
-				      --cluster=127.0.0.1:6379     every edge in cluster mode against that Redis (compare
-				                           with a run without it: handshakes/s and per-message CPU)
+				      --cluster=127.0.0.1:6379     adds a pass with the edge in cluster mode against that Redis
+				                           (rows +cluster, idle row "edge, cluster mode")
 				  jmh [JMH options]  the JMH suite, e.g. jmh -prof gc
 				  soak [--duration=10m --rate=2000 --connections=20 --docs=docs/soak.md]
 				""");

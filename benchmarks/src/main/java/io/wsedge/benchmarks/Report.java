@@ -223,10 +223,24 @@ final class Report {
 			md.append(fmt("| %s<= 8 KB RSS growth per session after one message through each | %.1f KB | %s |\n",
 					idle, edge.rssPerUsedSessionKb(), met(edge.rssPerUsedSessionKb() <= 8)));
 		});
-		idle(Runner.POOL_TARGET).ifPresent((pool) -> idleEdge.ifPresent((edge) -> md.append(fmt(
-				"| Upgrades, 3 targets round-robin: upgrades/s >= one target's | %.0f vs one target %.0f | %s |\n",
-				pool.handshakesPerSecond(), edge.handshakesPerSecond(),
-				met(pool.handshakesPerSecond() >= edge.handshakesPerSecond())))));
+		idle(Runner.POOL_TARGET).ifPresent((pool) -> idle(Runner.ONE_TARGET).ifPresent((edge) -> md.append(fmt(
+				"| Upgrades, 3 targets round-robin: upgrades/s >= one target's | %.0f vs one target %.0f (CPU %.0f vs %.0f µs/upgrade) | %s |\n",
+				pool.handshakesPerSecond(), edge.handshakesPerSecond(), pool.cpuMicrosPerHandshake(),
+				edge.cpuMicrosPerHandshake(), met(pool.handshakesPerSecond() >= edge.handshakesPerSecond())))));
+		idle(Runner.CLUSTER_TARGET).ifPresent((cluster) -> idleEdge.ifPresent((edge) -> md.append(fmt(
+				"| Upgrades in cluster mode: at most one Redis round trip (handshakes/s, CPU per upgrade) | %.0f vs %.0f standalone; %.0f vs %.0f µs/upgrade | measured |\n",
+				cluster.handshakesPerSecond(), edge.handshakesPerSecond(), cluster.cpuMicrosPerHandshake(),
+				edge.cpuMicrosPerHandshake()))));
+		find("text-64B+cluster", "edge").ifPresent((cluster) -> textEdge.ifPresent((plain) -> target(md,
+				"64 B text: cluster mode's CPU/msg <= 1.1x standalone",
+				fmt("%.2f µs vs %.2f µs (%.2fx)", cluster.cpuMicrosPerMessage(), plain.cpuMicrosPerMessage(),
+						cluster.cpuMicrosPerMessage() / plain.cpuMicrosPerMessage()),
+				cluster.cpuMicrosPerMessage() <= 1.1 * plain.cpuMicrosPerMessage(), cluster, plain)));
+		find("text-64B+observed", "edge").ifPresent((observed) -> textEdge.ifPresent((plain) -> target(md,
+				"64 B text: observations on (messages off), CPU/msg <= 1.05x off",
+				fmt("%.2f µs vs %.2f µs (%.2fx)", observed.cpuMicrosPerMessage(), plain.cpuMicrosPerMessage(),
+						observed.cpuMicrosPerMessage() / plain.cpuMicrosPerMessage()),
+				observed.cpuMicrosPerMessage() <= 1.05 * plain.cpuMicrosPerMessage(), observed, plain)));
 		find("text-64B+servlet", "edge").ifPresent((servlet) -> textEdge.ifPresent((reactive) -> target(md,
 				"64 B text: servlet stack's CPU/msg <= 3x the reactive stack's",
 				fmt("%.2f µs vs reactive %.2f µs (%.1fx)", servlet.cpuMicrosPerMessage(),

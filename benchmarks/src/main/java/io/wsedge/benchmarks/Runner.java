@@ -43,6 +43,11 @@ final class Runner {
 	/** The idle row of the edge whose route has three targets, round robin. */
 	static final String POOL_TARGET = "edge, 3 targets round-robin";
 
+	static final String CLUSTER_TARGET = "edge, cluster mode";
+
+	/** The one-target edge measured beside {@link #POOL_TARGET}, alike. */
+	static final String ONE_TARGET = "edge, 1 target, beside the pool";
+
 	private final List<Idle> idle = new ArrayList<>();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -147,10 +152,10 @@ final class Runner {
 	}
 
 	/**
-	 * Runs every edge in cluster mode against a Redis server, for comparing handshakes per second and
-	 * per-message CPU with a run without it: each upgrade then takes one Redis round trip (a per-client cap is
-	 * set so that the quota script runs), messages none.
-	 * @param redis the Redis server as host:port, or {@code null} for a standalone edge
+	 * Adds a pass on an edge in cluster mode against a Redis server, as target {@code edge} in rows
+	 * {@code <scenario>+cluster} and the idle row {@value #CLUSTER_TARGET}, beside the plain pass: each upgrade
+	 * then takes one Redis round trip (a per-client cap is set so that the quota script runs), messages none.
+	 * @param redis the Redis server as host:port, or {@code null} for no such pass
 	 * @return this runner
 	 */
 	Runner cluster(String redis) {
@@ -272,6 +277,24 @@ final class Runner {
 					record(measure(client, scenario, scenario.id() + "+observed", edge));
 				}
 			}
+			if (this.cluster != null) {
+				// Issue 16: the plain edge in cluster mode, its traffic and then its idle pass, which counts every
+				// upgrade in Redis.
+				stopEdge();
+				startEdge(upstreamPort, Mode.CLUSTER);
+				Target edge = targets(direct, null).get(1);
+				warmUp(client, List.of(edge), false);
+				for (Scenario scenario : this.settings.trafficScenarios()) {
+					record(measure(client, scenario, scenario.id() + "+cluster", edge));
+				}
+				if (this.settings.idleSessions() > 0) {
+					Target clustered = new Target(CLUSTER_TARGET, edge.uri(), edge.proxyPids(), null, true);
+					if (this.settings.idleSessions() >= 1000) {
+						measureIdle(client, clustered, 1000, false);
+					}
+					recordIdle(measureIdle(client, clustered, this.settings.idleSessions(), true));
+				}
+			}
 			if (this.settings.servlet()) {
 				// The same edge on Spring MVC and Tomcat (the servlet adapter over the same engine).
 				stopEdge();
@@ -285,15 +308,21 @@ final class Runner {
 			if (this.settings.idleSessions() > 0) {
 				// Issue 15: the idle and handshake pass again through a route of three targets, round robin. The
 				// three are paths of the one upstream, so the row shows what choosing a target costs a handshake,
-				// not a second and third upstream's share of the machine.
-				stopEdge();
-				startEdge(upstreamPort, Mode.POOL);
-				Target edge = targets(direct, null).get(1);
-				Target pool = new Target(POOL_TARGET, edge.uri(), edge.proxyPids(), null, true);
-				if (this.settings.idleSessions() >= 1000) {
-					measureIdle(client, pool, 1000, false);
+				// not a second and third upstream's share of the machine. The plain edge above met its idle pass
+				// after every traffic scenario had warmed its JIT; so that the two rows differ in the route only,
+				// a fresh one-target edge goes first here, each warmed alike.
+				for (Mode mode : List.of(Mode.PLAIN, Mode.POOL)) {
+					stopEdge();
+					startEdge(upstreamPort, mode);
+					Target edge = targets(direct, null).get(1);
+					Target measured = new Target((mode == Mode.POOL) ? POOL_TARGET : ONE_TARGET, edge.uri(),
+							edge.proxyPids(), null, true);
+					warmUp(client, List.of(edge), false);
+					if (this.settings.idleSessions() >= 1000) {
+						measureIdle(client, measured, 1000, false);
+					}
+					recordIdle(measureIdle(client, measured, this.settings.idleSessions(), true));
 				}
-				recordIdle(measureIdle(client, pool, this.settings.idleSessions(), true));
 			}
 		}
 		finally {
@@ -351,7 +380,7 @@ final class Runner {
 		else if (mode == Mode.OBSERVED) {
 			args.add("--observations");
 		}
-		if (this.cluster != null) {
+		else if (mode == Mode.CLUSTER) {
 			args.add("--cluster=" + this.cluster);
 		}
 		List<String> jvm = new ArrayList<>(this.settings.edgeJvm());
@@ -649,7 +678,7 @@ final class Runner {
 	/** How the edge runs. */
 	private enum Mode {
 
-		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, POOL, OBSERVED
+		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, POOL, OBSERVED, CLUSTER
 
 	}
 
