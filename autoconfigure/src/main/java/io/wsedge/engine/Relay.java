@@ -121,9 +121,9 @@ final class Relay {
 	private long refilledAt;
 
 	/**
-	 * The largest message written to the target since it last drained below its high-water mark. A message
+	 * The largest message written to the target since it last drained below its low-water mark. A message
 	 * larger than max-buffered-bytes is queued whole by the time it is written; what follows it in the same read
-	 * must not be taken for a peer that does not read, so it is allowed on top of the limit.
+	 * must not be taken for a peer that does not read, so such a message is allowed on top of the limit.
 	 */
 	private long largestQueued;
 
@@ -555,8 +555,11 @@ final class Relay {
 	}
 
 	private boolean overflows(Leg target) {
-		// Subtracted rather than added, so that a limit of Long.MAX_VALUE (none) cannot overflow.
-		return target.queuedBytes() - this.largestQueued > this.session.limits().maxBufferedBytes();
+		long limit = this.session.limits().maxBufferedBytes();
+		// Only a message over the limit earns an allowance: below it, what a peer leaves unread is held to the
+		// limit as before. Subtracted rather than added, so that a limit of Long.MAX_VALUE (none) cannot overflow.
+		long allowance = (this.largestQueued > limit) ? this.largestQueued : 0;
+		return target.queuedBytes() - allowance > limit;
 	}
 
 	/** Forwards one frame of a streamed message. */
