@@ -311,7 +311,7 @@ final class Runner {
 				// not a second and third upstream's share of the machine. The plain edge above met its idle pass
 				// after every traffic scenario had warmed its JIT; so that the two rows differ in the route only,
 				// a fresh one-target edge goes first here, each warmed alike.
-				for (Mode mode : List.of(Mode.PLAIN, Mode.POOL)) {
+				for (Mode mode : List.of(Mode.ONE_TARGET, Mode.POOL)) {
 					stopEdge();
 					startEdge(upstreamPort, mode);
 					Target edge = targets(direct, null).get(1);
@@ -678,7 +678,12 @@ final class Runner {
 	/** How the edge runs. */
 	private enum Mode {
 
-		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, POOL, OBSERVED, CLUSTER
+		PLAIN, INTERCEPTORS, LIGHT, COMPRESSION, SERVLET, OBSERVED, CLUSTER,
+
+		/** The plain edge, started afresh beside {@link #POOL} (its own log and profile). */
+		ONE_TARGET,
+
+		POOL
 
 	}
 

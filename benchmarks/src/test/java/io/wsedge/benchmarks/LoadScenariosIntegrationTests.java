@@ -53,7 +53,9 @@ class LoadScenariosIntegrationTests {
 			assertFlowed(report, scenario + "+servlet", "edge");
 		}
 		List<String> idleTargets = new ArrayList<>(targets);
-		// The pool pass comes last: the same idle sessions through a route of three targets.
+		// The pool pass comes last: the same idle sessions through a fresh one-target edge and a route of three
+		// targets, warmed alike.
+		idleTargets.add(Runner.ONE_TARGET);
 		idleTargets.add(Runner.POOL_TARGET);
 		assertThat(report.idle()).extracting(Idle::target).containsExactlyElementsOf(idleTargets);
 		assertThat(report.idle()).allSatisfy((idle) -> {
