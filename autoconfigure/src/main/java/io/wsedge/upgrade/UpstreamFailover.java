@@ -118,7 +118,10 @@ final class UpstreamFailover {
 		if (!retrying) {
 			return Mono.error(failure);
 		}
-		logger.info("Upgrade on " + this.route + " fails over: " + failure.getMessage());
+		// Per handshake, so at DEBUG like every failed dial; the pool logs an ejection once, at WARN.
+		if (logger.isDebugEnabled()) {
+			logger.debug("Upgrade on " + this.route + " fails over: " + failure.getMessage());
+		}
 		return attempt(triesLeft - 1, failure);
 	}
 
